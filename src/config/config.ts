@@ -1,0 +1,66 @@
+// Site settings live in one file, `broadsheet.yaml` at the site root, checked
+// against this schema; every field has a default except the two a site cannot
+// do without (its name and the address it is published at).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VFile } from 'vfile';
+import { z } from 'zod';
+import { fail } from '../report/messages.js';
+import { validateYaml } from '../yaml/validate-yaml.js';
+
+export const CONFIG_FILE = 'broadsheet.yaml';
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const configSchema = z.object({
+  /** Site name, shown in the masthead and every `<title>`. Required. */
+  title: z.string({ error: 'Missing `title`: the site name, e.g. title: "The Daily Broadsheet"' }).trim().min(1, 'The site `title` is empty'),
+  /** Address the site is published at; canonical links are built from it. Required. */
+  url: z
+    .url({ protocol: /^https?$/, error: 'Expected `url` to be the address the site is published at, e.g. url: https://news.example.org/' })
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  /** Default meta description, used by pages without a summary of their own. Default: none. */
+  description: z.string({ error: '`description` must be text' }).optional(),
+  /** BCP 47 language of the stories, for `<html lang>`. Default: `en`. */
+  language: z
+    .string({ error: '`language` must be a language tag such as en or es-MX' })
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'Expected `language` to be a language tag such as en or es-MX')
+    .default('en'),
+  /** Time zone for the dates printed on pages (machine-readable dates keep their offset). Default: `UTC`. */
+  timezone: z
+    .string({ error: '`timezone` must be an IANA time zone such as Europe/Madrid' })
+    .refine(isTimeZone, 'Unknown `timezone`; use an IANA name such as America/Mexico_City or UTC')
+    .default('UTC'),
+  /** How many stories each article's "More headlines" list shows. Default: 10. */
+  headlines: z
+    .number({ error: 'Expected `headlines` to be a whole number, e.g. headlines: 10' })
+    .int('Expected `headlines` to be a whole number, e.g. headlines: 10')
+    .min(0, '`headlines` cannot be negative')
+    .max(1000, '`headlines` above 1000 would make every page huge')
+    .default(10),
+});
+
+export type SiteConfig = z.output<typeof configSchema>;
+
+/** Read and validate `broadsheet.yaml`; the file carries any messages. */
+export async function loadConfig(root: string): Promise<{ file: VFile; config: SiteConfig | undefined }> {
+  const path = join(root, CONFIG_FILE);
+  const file = new VFile({ path });
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    fail(file, `No ${CONFIG_FILE} in ${root}; create one with at least \`title:\` and \`url:\``, undefined, 'config/missing');
+    return { file, config: undefined };
+  }
+  file.value = text;
+  const config = validateYaml({ file, text, firstLine: 1, rulePrefix: 'config', unknownKeys: 'error' }, configSchema);
+  return { file, config };
+}

@@ -1,0 +1,83 @@
+// The frontmatter a story may carry. One schema gives both the `Frontmatter`
+// type and the error messages a writer sees, so the two cannot drift apart.
+import { z } from 'zod';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** A date as written (kept for `<time datetime>`) and as a timestamp (for sorting). */
+export interface StoryDate {
+  iso: string;
+  time: number;
+}
+
+/**
+ * Parse an ISO 8601 date (`2025-05-02`) or date-time (`2025-05-02T09:30:00Z`,
+ * with an offset or none, which means UTC). Hand-written because Date.parse
+ * accepts many non-ISO shapes and silently rolls 2025-02-30 over to March.
+ */
+export function parseStoryDate(text: string): StoryDate | undefined {
+  const dateOnly = DATE.exec(text);
+  const match = dateOnly ?? DATE_TIME.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour = '00', minute = '00', second = '00', zone] = match.map((part) => part);
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (calendar.toISOString().slice(0, 10) !== `${year}-${month}-${day}`) return undefined;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+  const utc = dateOnly ? `${text}T00:00:00Z` : zone === undefined ? `${text}Z` : text;
+  const time = Date.parse(utc);
+  return Number.isNaN(time) ? undefined : { iso: text, time };
+}
+
+const describe = (value: unknown): string =>
+  value === null ? 'an empty value' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a set of fields' : `${typeof value} ${JSON.stringify(value)}`;
+
+const text = (field: string, example: string) =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `Missing required field \`${field}\`; add a line such as ${field}: ${example}`
+          : `Expected \`${field}\` to be text, got ${describe(issue.input)}; put it in quotes: ${field}: "${String(issue.input)}"`,
+    })
+    .trim()
+    .min(1, `\`${field}\` is empty; give it a value or remove the line`);
+
+const date = (field: string) =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `Missing required field \`${field}\`; add a line such as ${field}: 2025-05-02T09:30:00Z`
+          : `Expected \`${field}\` to be an ISO 8601 date such as 2025-05-02 or 2025-05-02T09:30:00Z, got ${describe(issue.input)}`,
+    })
+    .transform((value, context) => {
+      const parsed = parseStoryDate(value.trim());
+      if (parsed) return parsed;
+      context.addIssue({
+        code: 'custom',
+        message: `Expected \`${field}\` to be a real ISO 8601 date such as 2025-05-02 or 2025-05-02T09:30:00Z, got "${value}"`,
+      });
+      return z.NEVER;
+    });
+
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const frontmatterSchema = z.object({
+  title: text('title', '"Mayor opens the new harbour bridge"'),
+  date: date('date'),
+  updated: date('updated').optional(),
+  author: text('author', 'Ana Beltrán').optional(),
+  section: text('section', 'World').optional(),
+  tags: z
+    .array(text('tags', 'trade'), { error: 'Expected `tags` to be a list, e.g. tags: [trade, energy]' })
+    .default([]),
+  summary: text('summary', '"One sentence on what happened."').optional(),
+  slug: z
+    .string({ error: 'Expected `slug` to be text such as mexico-rejects-troops' })
+    .regex(SLUG, 'Expected `slug` to use only lowercase letters, digits and single hyphens, e.g. mexico-rejects-troops')
+    .optional(),
+  draft: z.boolean({ error: 'Expected `draft` to be true or false' }).default(false),
+});
+
+export type Frontmatter = z.output<typeof frontmatterSchema>;

@@ -1,0 +1,10 @@
+// The public API: what `import … from 'broadsheet'` gives. Re-exports only.
+export { build, UsageError, type BuildOptions, type BuildResult, type Progress } from './build.js';
+export { main, type Io } from './cli.js';
+export { CONFIG_FILE, configSchema, loadConfig, type SiteConfig } from './config/config.js';
+export { parseStory, readStory, slugFromFileName, type Story } from './content/read-story.js';
+export { frontmatterSchema, parseStoryDate, type Frontmatter, type StoryDate } from './content/story-schema.js';
+export { createMarkdownProcessor, renderMarkdown } from './markdown/processor.js';
+export { formatMessages } from './report/messages.js';
+export { createSite, moreHeadlines, type PublishedStory, type Site } from './site/model.js';
+export type { ArticleView, HeadlineView, IndexView, SiteView, StoryView } from './render/view-model.js';

@@ -1,0 +1,42 @@
+// Stage 3: Markdown → HTML. The unified processor is built once per build and
+// reused for every story (building it costs more than running it on a brief).
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
+import rehypeSlug from 'rehype-slug';
+import rehypeStringify from 'rehype-stringify';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import remarkSmartypants from 'remark-smartypants';
+import { unified } from 'unified';
+import type { VFile } from 'vfile';
+import { fail } from '../report/messages.js';
+
+// GitHub's schema (no scripts, no event handlers, no javascript: URLs), without
+// its `user-content-` prefix on ids: raw HTML is already dropped by remark-rehype,
+// so the only ids left are the ones rehype-slug and the footnotes make.
+const sanitizeSchema: SanitizeSchema = { ...defaultSchema, clobberPrefix: '' };
+
+export function createMarkdownProcessor() {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkSmartypants)
+    .use(remarkRehype)
+    .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeSlug)
+    .use(rehypeStringify);
+}
+
+export type MarkdownProcessor = ReturnType<typeof createMarkdownProcessor>;
+
+/** Render `file.data.story.markdown` into `file.data.html`; failures become messages on the file. */
+export function renderMarkdown(processor: MarkdownProcessor, file: VFile): void {
+  const story = file.data.story;
+  if (!story) return;
+  try {
+    const tree = processor.runSync(processor.parse(story.markdown), file);
+    file.data.html = processor.stringify(tree, file);
+  } catch (error) {
+    fail(file, `Cannot render the Markdown: ${(error as Error).message}`, undefined, 'markdown/render');
+  }
+}

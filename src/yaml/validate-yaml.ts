@@ -1,0 +1,116 @@
+// Config and frontmatter are both YAML checked against a zod schema. This is the
+// one place that turns YAML syntax errors and schema failures into messages
+// positioned in the original file, so a writer is sent to the exact line.
+import { closest, distance } from 'fastest-levenshtein';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import type { VFile } from 'vfile';
+import type { z } from 'zod';
+import { fail, warn, type Place } from '../report/messages.js';
+
+export interface YamlSource {
+  file: VFile;
+  /** The YAML text: the whole config file, or the frontmatter between its fences. */
+  text: string;
+  /** Line of the file on which `text` begins (frontmatter starts on line 1, after `---`). */
+  firstLine: number;
+  /** Prefix for rule ids: `frontmatter/title`, `config/url`. */
+  rulePrefix: string;
+  /** An unknown key is an error in the config, only a warning in frontmatter. */
+  unknownKeys: 'error' | 'warn';
+}
+
+// Aliases are rare in frontmatter; a low cap stops "billion laughs" expansion.
+const MAX_ALIAS_COUNT = 50;
+
+/** Parse and validate; `undefined` when there were errors (already recorded on the file). */
+export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, schema: Schema): z.output<Schema> | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: true });
+  const placeAt = (offset: number): Place => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: line + source.firstLine - 1, column: col };
+  };
+
+  for (const error of doc.errors) report(source, error, placeAt, true);
+  for (const warning of doc.warnings) report(source, warning, placeAt, false);
+  if (doc.errors.length > 0) return undefined;
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    fail(source.file, `${(error as Error).message}; write the values out instead of using YAML aliases (*name)`, placeAt(0), `${source.rulePrefix}/yaml`);
+    return undefined;
+  }
+  if (!isMap(doc.contents) || typeof data !== 'object' || data === null || Array.isArray(data)) {
+    fail(source.file, 'Expected `key: value` lines (a YAML mapping), one per field', placeAt(doc.contents?.range?.[0] ?? 0), `${source.rulePrefix}/yaml`);
+    return undefined;
+  }
+
+  const known = Object.keys(schema.shape);
+  let unknownKeyErrors = 0;
+  for (const pair of doc.contents.items) {
+    const key = keyName(pair.key);
+    if (known.includes(key)) continue;
+    if (source.unknownKeys === 'error') unknownKeyErrors++;
+    const record = source.unknownKeys === 'error' ? fail : warn;
+    record(source.file, unknownKeyReason(key, known), placeAt(rangeStart(pair.key)), `${source.rulePrefix}/unknown-key`);
+  }
+
+  const knownFields = Object.fromEntries(Object.entries(data).filter(([key]) => known.includes(key)));
+  const result = schema.safeParse(knownFields);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = String(issue.path[0] ?? 'yaml');
+      fail(source.file, issue.message, placeAt(offsetOf(doc, issue.path)), `${source.rulePrefix}/${field}`);
+    }
+    return undefined;
+  }
+  return unknownKeyErrors === 0 ? result.data : undefined;
+}
+
+export function unknownKeyReason(key: string, known: readonly string[]): string {
+  const guess = closest(key, [...known]);
+  const close = distance(key, guess) <= Math.max(2, Math.floor(key.length / 3));
+  return close
+    ? `Unknown key \`${key}\`; did you mean \`${guess}\`?`
+    : `Unknown key \`${key}\`; known keys are ${known.map((k) => `\`${k}\``).join(', ')}`;
+}
+
+function keyName(key: unknown): string {
+  return String(isScalar(key) ? key.value : key);
+}
+
+/** Where a schema issue points: the value at `path`, or its parent when the key is missing. */
+function offsetOf(doc: Document, path: readonly PropertyKey[]): number {
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as Array<string | number>, true);
+    if (node !== undefined) return rangeStart(node);
+  }
+  return 0;
+}
+
+function rangeStart(node: unknown): number {
+  if (isPair(node)) return rangeStart(node.key);
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range?.[0] ?? 0;
+}
+
+function report(source: YamlSource, error: YAMLError, placeAt: (offset: number) => Place, isError: boolean): void {
+  // yaml's message ends with "at line N, column M:" and a code frame; we give the place separately.
+  const first = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const reason = `${first.replace(/\.$/, '')}${HINTS[error.code] ?? ''}`;
+  const record = isError ? fail : warn;
+  record(source.file, reason, placeAt(error.pos[0]), `${source.rulePrefix}/yaml`);
+}
+
+const QUOTE_HINT = '; if a value contains `: ` or starts with a quote, wrap the whole value in double quotes';
+const HINTS: Partial<Record<string, string>> = {
+  BLOCK_AS_IMPLICIT_KEY: QUOTE_HINT,
+  MULTILINE_IMPLICIT_KEY: QUOTE_HINT,
+  UNEXPECTED_TOKEN: QUOTE_HINT,
+  MISSING_CHAR: '; a quoted value must end with the same quote it starts with',
+  BAD_INDENT: '; line the field up with the others (no leading spaces before top-level keys)',
+  TAB_AS_INDENT: '; indent with spaces, not tabs',
+  DUPLICATE_KEY: '; keep one of them',
+};
