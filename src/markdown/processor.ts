@@ -20,7 +20,8 @@ export function createMarkdownProcessor() {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
-    .use(remarkSmartypants)
+    // oldschool: `--` is an en dash, `---` an em dash, as in most newsroom style guides.
+    .use(remarkSmartypants, { dashes: 'oldschool' })
     .use(remarkRehype)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeSlug)

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { HELP } from '../src/cli.js';
+import { REPO, run, scratch } from './helpers.js';
+
+const version = (JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+
+async function miniSite(): Promise<string> {
+  const site = await scratch(join(REPO, 'tests/fixtures/sites/drafts-are-left-out'));
+  await mkdir(join(site, 'templates'));
+  await scratchTemplates(site);
+  return site;
+}
+
+async function scratchTemplates(site: string) {
+  const { cp } = await import('node:fs/promises');
+  await cp(join(REPO, 'tests/fixtures/sites/_templates'), join(site, 'templates'), { recursive: true });
+}
+
+describe('broadsheet CLI', () => {
+  it('should print help and exit 0 with --help', async () => {
+    expect(await run(['--help'], REPO)).toEqual({ code: 0, stdout: HELP, stderr: '' });
+  });
+
+  it('should print the package version with --version', async () => {
+    expect(await run(['--version'], REPO)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('should exit 2 with usage when no command is given', async () => {
+    expect(await run([], REPO)).toMatchObject({ code: 2, stdout: HELP });
+  });
+
+  it('should exit 2 on an unknown command', async () => {
+    expect(await run(['biuld'], REPO)).toEqual({ code: 2, stdout: '', stderr: `broadsheet: Unknown command "biuld"\nRun 'broadsheet --help' for usage.\n` });
+  });
+
+  it('should exit 2 on an unknown option', async () => {
+    const result = await run(['build', '--outt', 'x'], REPO);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^broadsheet: Unknown option '--outt'/);
+  });
+
+  it('should exit 2 when the content folder does not exist', async () => {
+    const site = await scratch();
+    expect(await run(['build'], site)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `broadsheet: No content folder at content; pass --content DIR or --root DIR\nRun 'broadsheet --help' for usage.\n`,
+    });
+  });
+
+  it('should refuse an output folder that would replace the site', async () => {
+    const site = await miniSite();
+    const result = await run(['build', '--out', '.'], site);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('The output folder cannot be or contain the site root');
+  });
+
+  it('should build a site and print a one-line summary', async () => {
+    const site = await miniSite();
+    const result = await run(['build'], site);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Built 1 story into dist\/: 2 pages in \d+ ms\.\n$/);
+  });
+
+  it('should take --root, --content and --out', async () => {
+    const site = await miniSite();
+    const elsewhere = await scratch();
+    await mkdir(join(elsewhere, 'stories'));
+    await writeFile(join(elsewhere, 'stories', 'moved.md'), '---\ntitle: Moved\ndate: 2025-02-02\n---\n');
+    const result = await run(['build', '--root', site, '--content', join(elsewhere, 'stories'), '--out', join(elsewhere, 'public')], elsewhere);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Built 1 story \(1 brief\) into public\//);
+    expect(await readFile(join(elsewhere, 'public', 'moved', 'index.html'), 'utf8')).toContain('<h1>Moved</h1>');
+  });
+
+  it('should show progress on stderr while a large site builds', async () => {
+    const site = await miniSite();
+    await Promise.all(
+      Array.from({ length: 600 }, (_, i) => writeFile(join(site, 'content', `story-${i}.md`), `---\ntitle: Story ${i}\ndate: 2025-01-01\n---\n`)),
+    );
+    const result = await run(['build'], site);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('read 602/602\n');
+    expect(result.stderr).toContain('render 602/602\n');
+    expect(result.stdout).toMatch(/^Built 601 stories \(600 briefs\)/);
+  });
+
+  it('should run as an installed command (bin/broadsheet.js)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(REPO, 'bin/broadsheet.js'), '--version']);
+    expect(stdout).toBe(`${version}\n`);
+  });
+});
