@@ -65,7 +65,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   for (const file of storyFiles) renderMarkdown(markdown, file);
 
   const site = config && createSite(config, storyFiles, paths.cwd);
-  const templates = await loadTemplates(paths.templates);
+  const templates = await loadTemplates(paths.templates, paths.cwd);
   const problems = () => [configFile, ...storyFiles, ...templates.files()].filter((file) => file.messages.length > 0);
   const failed = (pages = 0): BuildResult => ({ ok: false, files: problems(), stories: site?.stories.length ?? 0, briefs: 0, pages, out: paths.out });
   if (!site || hasErrors(problems())) return failed();

@@ -21,10 +21,31 @@ const isTimeZone = (zone: string): boolean => {
 
 export const configSchema = z.object({
   /** Site name, shown in the masthead and every `<title>`. Required. */
-  title: z.string({ error: 'Missing `title`: the site name, e.g. title: "The Daily Broadsheet"' }).trim().min(1, 'The site `title` is empty'),
+  title: z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'Missing `title`: the site name, e.g. title: "The Daily Broadsheet"' : 'Expected `title` to be text, e.g. title: "The Daily Broadsheet"',
+    })
+    .trim()
+    .min(1, 'The site `title` is empty'),
   /** Address the site is published at; canonical links are built from it. Required. */
   url: z
-    .url({ protocol: /^https?$/, error: 'Expected `url` to be the address the site is published at, e.g. url: https://news.example.org/' })
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'Missing `url`: the address the site is published at, e.g. url: https://news.example.org/'
+          : 'Expected `url` to be the address the site is published at, e.g. url: https://news.example.org/',
+    })
+    .superRefine((value, context) => {
+      const url = URL.canParse(value) ? new URL(value) : undefined;
+      if (url?.protocol === 'https:' || url?.protocol === 'http:') return;
+      context.addIssue({
+        code: 'custom',
+        message: url
+          ? `Expected \`url\` to start with https:// or http://, got "${value}"; e.g. url: https://news.example.org/`
+          : `Expected \`url\` to be a full address, got "${value}"; e.g. url: https://news.example.org/`,
+      });
+    })
     .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   /** Default meta description, used by pages without a summary of their own. Default: none. */
   description: z.string({ error: '`description` must be text' }).optional(),
@@ -57,7 +78,7 @@ export async function loadConfig(root: string): Promise<{ file: VFile; config: S
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    fail(file, `No ${CONFIG_FILE} in ${root}; create one with at least \`title:\` and \`url:\``, undefined, 'config/missing');
+    fail(file, `No ${CONFIG_FILE} in the site folder; create one with at least \`title:\` and \`url:\``, undefined, 'config/missing');
     return { file, config: undefined };
   }
   file.value = text;

@@ -36,20 +36,43 @@ declare module 'vfile' {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function readStory(path: string): Promise<VFile> {
-  const file = new VFile({ path });
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = utf8.decode(await readFile(path));
+    bytes = await readFile(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code
-      ? `Cannot read the story: ${(error as Error).message}`
-      : 'The file is not valid UTF-8 text; re-save it as UTF-8';
-    fail(file, reason, undefined, 'content/encoding');
+    const file = new VFile({ path });
+    fail(file, `Cannot read the story (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it is a readable file`, undefined, 'content/read');
     return file;
   }
+  return storyFromBytes(path, bytes);
+}
+
+/** Decode and parse a story file's bytes; problems are recorded on the returned file. */
+export function storyFromBytes(path: string, bytes: Uint8Array): VFile {
+  const file = new VFile({ path });
+  if (bytes.includes(0)) {
+    fail(file, 'The file contains NUL bytes: it looks binary, not a Markdown story; move it out of content/', undefined, 'content/encoding');
+    return file;
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    fail(file, 'The file is not valid UTF-8 text; re-save it as UTF-8', firstInvalidUtf8(bytes), 'content/encoding');
+    return file;
+  }
+  // Windows line endings would otherwise end up inside titles and the body HTML.
+  text = text.replace(/\r\n?/g, '\n');
   file.value = text;
   parseStory(file, text);
   return file;
+}
+
+/** Where decoding first fails, as a place: the lossy decoder marks the spot with U+FFFD. */
+function firstInvalidUtf8(bytes: Uint8Array) {
+  const lossy = new TextDecoder('utf-8').decode(bytes);
+  const before = lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))).split('\n');
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
 // gray-matter would otherwise eval `---js` frontmatter and cache by input; every
@@ -58,10 +81,6 @@ const keepRaw = { parse: () => ({}) };
 const MATTER_OPTIONS = { engines: { yaml: keepRaw, yml: keepRaw, json: keepRaw, javascript: keepRaw } };
 
 export function parseStory(file: VFile, text: string): void {
-  if (text.includes('\u0000')) {
-    fail(file, 'The file contains NUL bytes: it looks binary, not a Markdown story', undefined, 'content/encoding');
-    return;
-  }
   const parsed = matter(text, MATTER_OPTIONS);
   const language = (parsed as { language?: string }).language ?? 'yaml';
   if (!/^\uFEFF?---/.test(text)) {
@@ -108,7 +127,10 @@ function hasClosingFence(text: string): boolean {
   return /\r?\n---[ \t]*(\r?\n|$)/.test(text.slice(3));
 }
 
+// slugify spells umlauts the German way (ü → ue); news URLs drop the accent (Zürich → zurich).
+const PLAIN_VOWELS: Array<[string, string]> = [['ä', 'a'], ['ö', 'o'], ['ü', 'u'], ['Ä', 'A'], ['Ö', 'O'], ['Ü', 'U']];
+
 /** `Mexico’s Reply (Update).md` → `mexicos-reply-update`: letters are transliterated to ASCII. */
 export function slugFromFileName(path: string): string {
-  return slugify(basename(path, extname(path)), { decamelize: false });
+  return slugify(basename(path, extname(path)), { decamelize: false, customReplacements: PLAIN_VOWELS });
 }

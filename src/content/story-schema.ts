@@ -38,7 +38,9 @@ const text = (field: string, example: string) =>
       error: (issue) =>
         issue.input === undefined
           ? `Missing required field \`${field}\`; add a line such as ${field}: ${example}`
-          : `Expected \`${field}\` to be text, got ${describe(issue.input)}; put it in quotes: ${field}: "${String(issue.input)}"`,
+          : typeof issue.input === 'object'
+            ? `Expected \`${field}\` to be text, got ${describe(issue.input)}`
+            : `Expected \`${field}\` to be text, got ${describe(issue.input)}; put it in quotes: ${field}: "${String(issue.input)}"`,
     })
     .trim()
     .min(1, `\`${field}\` is empty; give it a value or remove the line`);
@@ -70,7 +72,10 @@ export const frontmatterSchema = z.object({
   author: text('author', 'Ana Beltrán').optional(),
   section: text('section', 'World').optional(),
   tags: z
-    .array(text('tags', 'trade'), { error: 'Expected `tags` to be a list, e.g. tags: [trade, energy]' })
+    .array(
+      z.string({ error: (issue) => `Expected each tag in \`tags\` to be text, got ${describe(issue.input)}; write each tag as a word or phrase, e.g. tags: [trade, energy]` }).trim().min(1, 'A tag in `tags` is empty; remove it'),
+      { error: 'Expected `tags` to be a list, e.g. tags: [trade, energy]' },
+    )
     .default([]),
   summary: text('summary', '"One sentence on what happened."').optional(),
   slug: z

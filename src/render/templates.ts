@@ -2,7 +2,8 @@
 // unless a template says `| raw`, and story text only ever arrives as data, so
 // `{{ … }}` in a headline is printed, never run.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
 import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { VFile } from 'vfile';
 import { fail } from '../report/messages.js';
@@ -18,7 +19,7 @@ export interface Templates {
   files(): VFile[];
 }
 
-export async function loadTemplates(dir: string): Promise<Templates> {
+export async function loadTemplates(dir: string, cwd: string): Promise<Templates> {
   const liquid = new Liquid({
     root: dir,
     partials: join(dir, 'partials'),
@@ -37,8 +38,8 @@ export async function loadTemplates(dir: string): Promise<Templates> {
     if (!file) files.set(path, (file = new VFile({ path })));
     return file;
   };
-  const report = (error: unknown, path: string): void => {
-    const { reason, place, file } = describe(error, path);
+  const report = (error: unknown, path: string, view?: object): void => {
+    const { reason, place, file } = describe(error, path, { view, cwd });
     const vfile = fileFor(file);
     // Every page that uses a broken partial fails the same way: say it once.
     if (!vfile.messages.some((m) => m.reason === reason && m.line === place?.line)) fail(vfile, reason, place, 'template/liquid');
@@ -65,7 +66,7 @@ export async function loadTemplates(dir: string): Promise<Templates> {
       try {
         return (await liquid.render(template, view)) as string;
       } catch (error) {
-        report(error, join(dir, `${name}.liquid`));
+        report(error, join(dir, `${name}.liquid`), view);
         return undefined;
       }
     },
@@ -73,15 +74,65 @@ export async function loadTemplates(dir: string): Promise<Templates> {
   };
 }
 
-function describe(error: unknown, fallbackPath: string) {
+function describe(error: unknown, fallbackPath: string, context: { view: object | undefined; cwd: string }) {
   // A render error wraps the error of the tag or partial that failed; the innermost one knows the real place.
   let inner = error;
   while (inner instanceof LiquidError && inner.originalError instanceof LiquidError) inner = inner.originalError;
   if (!(inner instanceof LiquidError)) {
     return { reason: `Template failed: ${(inner as Error).message}`, place: undefined, file: fallbackPath };
   }
-  const [line = 1, column = 1] = inner.token.getPosition();
-  const reason = inner.message.replace(/, (file|line|col):.*$/s, '').replace(/^\w*Error: /, '');
   const file = inner.token.file ?? fallbackPath;
-  return { reason, place: { line, column }, file };
+  const [line = 1, column = 1] = inner.token.getPosition();
+  const unclosed = unclosedTag(inner.token.input, inner.token.begin);
+  if (unclosed) return { reason: `This tag is never closed; end it with \`${unclosed.close}\``, place: unclosed.place, file };
+
+  const message = inner.message.replace(/, (file|line|col):.*$/s, '');
+  const missing = /^ENOENT: Failed to lookup "([^"]+)" in "([^"]+)"/.exec(message);
+  if (missing) {
+    const [, name, folder = ''] = missing;
+    return { reason: `No partial named "${name}": there is no ${relative(context.cwd, join(folder, `${name}.liquid`))}`, place: { line, column }, file };
+  }
+  const undefinedVariable = /^undefined variable: (.+)$/.exec(message);
+  if (undefinedVariable?.[1] && context.view) {
+    return { reason: unknownVariable(undefinedVariable[1], context.view), place: { line, column }, file };
+  }
+  return { reason: message, place: { line, column }, file };
+}
+
+/** A `{%` or `{{` before `offset` whose closing `%}`/`}}` only comes after another tag opened: it was never closed. */
+function unclosedTag(input: string, offset: number) {
+  const open = Math.max(input.lastIndexOf('{%', offset), input.lastIndexOf('{{', offset));
+  if (open < 0) return undefined;
+  const close = input.startsWith('{%', open) ? '%}' : '}}';
+  const end = input.indexOf(close, open + 2);
+  const inside = input.slice(open + 2, end < 0 ? undefined : end);
+  if (!inside.includes('{%') && !inside.includes('{{') && end >= 0) return undefined;
+  const before = input.slice(0, open).split('\n');
+  return { close, place: { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 } };
+}
+
+// Words designers reach for first, mapped to the view model's names for them.
+const SYNONYMS: Record<string, string> = {
+  headline: 'title', name: 'title', body: 'body_html', content: 'body_html', html: 'body_html',
+  link: 'url', href: 'url', permalink: 'url', published: 'date', pubdate: 'date',
+  description: 'summary', dek: 'summary', standfirst: 'summary', byline: 'author', writer: 'author', category: 'section',
+};
+
+function unknownVariable(path: string, view: object): string {
+  const parts = path.split('.');
+  let scope: unknown = view;
+  let depth = 0;
+  while (depth < parts.length - 1 && scope !== null && typeof scope === 'object' && Object.hasOwn(scope, parts[depth] ?? '')) {
+    scope = (scope as Record<string, unknown>)[parts[depth] ?? ''];
+    depth++;
+  }
+  const parent = parts.slice(0, depth).join('.');
+  const missing = parts[depth] ?? '';
+  const known = scope !== null && typeof scope === 'object' ? Object.keys(scope) : [];
+  const guess = known.includes(SYNONYMS[missing] ?? '') ? SYNONYMS[missing] : known.length > 0 ? closest(missing, known) : undefined;
+  const qualified = (name: string) => (parent ? `${parent}.${name}` : name);
+  if (guess && (SYNONYMS[missing] === guess || distance(missing, guess) <= Math.max(2, Math.floor(missing.length / 3)))) {
+    return `Unknown variable \`${path}\`; did you mean \`${qualified(guess)}\`?`;
+  }
+  return `Unknown variable \`${path}\`; ${parent ? `\`${parent}\` has` : 'templates get'} ${known.map((k) => `\`${k}\``).join(', ')}`;
 }

@@ -2,10 +2,11 @@
 // one place that turns YAML syntax errors and schema failures into messages
 // positioned in the original file, so a writer is sent to the exact line.
 import { closest, distance } from 'fastest-levenshtein';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { VFile } from 'vfile';
 import type { z } from 'zod';
 import { fail, warn, type Place } from '../report/messages.js';
+import { explainYamlErrors } from './explain-yaml-error.js';
 
 export interface YamlSource {
   file: VFile;
@@ -31,30 +32,42 @@ export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, sch
     return { line: line + source.firstLine - 1, column: col };
   };
 
-  for (const error of doc.errors) report(source, error, placeAt, true);
   for (const warning of doc.warnings) report(source, warning, placeAt, false);
-  if (doc.errors.length > 0) return undefined;
+  if (doc.errors.length > 0) {
+    const explained = explainYamlErrors(source.text, doc.errors, source.firstLine);
+    if (!explained) for (const error of doc.errors) report(source, error, placeAt, true);
+    for (const { reason, line, column } of explained ?? []) {
+      fail(source.file, reason, { line: line + source.firstLine - 1, column }, `${source.rulePrefix}/yaml`);
+    }
+    return undefined;
+  }
 
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
-  } catch (error) {
-    fail(source.file, `${(error as Error).message}; write the values out instead of using YAML aliases (*name)`, placeAt(0), `${source.rulePrefix}/yaml`);
+  } catch {
+    // The only way toJS throws on a document that parsed is the alias cap.
+    fail(source.file, 'Too many YAML aliases (*name); write the values out instead', placeAt(firstAlias(doc)), `${source.rulePrefix}/yaml`);
     return undefined;
   }
   if (!isMap(doc.contents) || typeof data !== 'object' || data === null || Array.isArray(data)) {
-    fail(source.file, 'Expected `key: value` lines (a YAML mapping), one per field', placeAt(doc.contents?.range?.[0] ?? 0), `${source.rulePrefix}/yaml`);
+    const found = isSeq(doc.contents) ? 'a list; remove the `- ` at the start of each line' : 'plain text; write each field as `name: value` on its own line';
+    fail(source.file, `Expected \`key: value\` lines, one per field, but found ${found}`, placeAt(doc.contents?.range?.[0] ?? 0), `${source.rulePrefix}/yaml`);
     return undefined;
   }
 
   const known = Object.keys(schema.shape);
   let unknownKeyErrors = 0;
+  // A misspelt key is reported once, as such, not again as its correct spelling "missing".
+  const suggested = new Set<string>();
   for (const pair of doc.contents.items) {
     const key = keyName(pair.key);
     if (known.includes(key)) continue;
     if (source.unknownKeys === 'error') unknownKeyErrors++;
     const record = source.unknownKeys === 'error' ? fail : warn;
-    record(source.file, unknownKeyReason(key, known), placeAt(rangeStart(pair.key)), `${source.rulePrefix}/unknown-key`);
+    const { reason, guess } = unknownKey(key, known);
+    if (guess) suggested.add(guess);
+    record(source.file, reason, placeAt(rangeStart(pair.key)), `${source.rulePrefix}/unknown-key`);
   }
 
   const knownFields = Object.fromEntries(Object.entries(data).filter(([key]) => known.includes(key)));
@@ -62,6 +75,7 @@ export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, sch
   if (!result.success) {
     for (const issue of result.error.issues) {
       const field = String(issue.path[0] ?? 'yaml');
+      if (suggested.has(field) && !(field in knownFields)) continue;
       fail(source.file, issue.message, placeAt(offsetOf(doc, issue.path)), `${source.rulePrefix}/${field}`);
     }
     return undefined;
@@ -69,12 +83,21 @@ export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, sch
   return unknownKeyErrors === 0 ? result.data : undefined;
 }
 
-export function unknownKeyReason(key: string, known: readonly string[]): string {
+export function unknownKey(key: string, known: readonly string[]): { reason: string; guess: string | undefined } {
   const guess = closest(key, [...known]);
-  const close = distance(key, guess) <= Math.max(2, Math.floor(key.length / 3));
-  return close
-    ? `Unknown key \`${key}\`; did you mean \`${guess}\`?`
-    : `Unknown key \`${key}\`; known keys are ${known.map((k) => `\`${k}\``).join(', ')}`;
+  if (distance(key, guess) <= Math.max(2, Math.floor(key.length / 3))) return { reason: `Unknown key \`${key}\`; did you mean \`${guess}\`?`, guess };
+  return { reason: `Unknown key \`${key}\`; known keys are ${known.map((k) => `\`${k}\``).join(', ')}`, guess: undefined };
+}
+
+function firstAlias(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function keyName(key: unknown): string {
