@@ -1,32 +1,48 @@
 // The whole pipeline, top to bottom: config → stories → Markdown → site model →
-// templates → pages → dist/. Any problem is collected as a message on its file;
-// if there is one error anywhere, nothing is written and the result says why.
+// templates → pages → output. Every problem is collected as a message on its
+// file; with one error anywhere, nothing is written and the result says why.
+// A rebuild (dev) is this same function with a warm cache and the changed paths.
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, isAbsolute } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
+import { createBuildCache, type BuildCache } from './cache/build-cache.js';
 import { loadConfig } from './config/config.js';
 import { discoverStories } from './content/discover.js';
-import { readStory } from './content/read-story.js';
-import { createMarkdownProcessor, renderMarkdown } from './markdown/processor.js';
-import { renderPages } from './render/pages.js';
+import { lastCommitDates } from './content/git-dates.js';
+import { loadStories } from './content/load-stories.js';
+import { readAssets } from './render/assets.js';
+import { pageCount, renderPages, type OutputFile } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
 import { hasErrors } from './report/messages.js';
+import { checkLinks } from './site/check-links.js';
 import { createSite } from './site/model.js';
 import { writeOutput } from './write/write-output.js';
 
 export interface BuildOptions {
   /** Site folder holding `broadsheet.yaml`, `content/` and `templates/`. Default: the working directory. */
-  root?: string;
+  root?: string | undefined;
   /** Story folder. Default: `<root>/content`. */
-  content?: string;
+  content?: string | undefined;
   /** Template folder. Default: `<root>/templates`. */
-  templates?: string;
+  templates?: string | undefined;
   /** Output folder, replaced whole on success. Default: `<root>/dist`. */
-  out?: string;
+  out?: string | undefined;
   /** Folder that printed paths are relative to. Default: the working directory. */
-  cwd?: string;
+  cwd?: string | undefined;
+  /** Include `draft: true` stories. Default: false. */
+  drafts?: boolean | undefined;
+  /** Include stories dated in the future. Default: false. */
+  future?: boolean | undefined;
+  /** The time that decides what "in the future" means. Default: now. */
+  now?: Date | undefined;
+  /** Results of earlier builds to reuse. Default: a new, empty cache. */
+  cache?: BuildCache | undefined;
+  /** Files changed since `cache` was filled; other cached stories are reused unread. Default: check every file. */
+  changed?: ReadonlySet<string> | undefined;
+  /** Where the result goes: `out` (atomically, the default), nowhere (`false`, for `check`), or a function (dev). */
+  write?: false | ((files: OutputFile[]) => Promise<void>) | undefined;
   /** Called as each stage advances, for progress display. */
-  onProgress?: (progress: Progress) => void;
+  onProgress?: ((progress: Progress) => void) | undefined;
 }
 
 export interface Progress {
@@ -42,6 +58,8 @@ export interface BuildResult {
   stories: number;
   briefs: number;
   pages: number;
+  /** Pages rendered by this build rather than reused from the cache. */
+  rendered: number;
   out: string;
 }
 
@@ -51,45 +69,55 @@ export class UsageError extends Error {}
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const paths = resolvePaths(options);
   const progress = options.onProgress ?? (() => {});
+  const cache = options.cache ?? createBuildCache();
 
   const { file: configFile, config } = await loadConfig(paths.root);
 
   const storyPaths = await discoverStories(paths.content);
-  const storyFiles: VFile[] = [];
-  for (const path of storyPaths) {
-    storyFiles.push(await readStory(path));
-    progress({ stage: 'read', done: storyFiles.length, total: storyPaths.length });
-  }
-
-  const markdown = createMarkdownProcessor();
-  for (const file of storyFiles) renderMarkdown(markdown, file);
-
-  const site = config && createSite(config, storyFiles, paths.cwd);
-  const templates = await loadTemplates(paths.templates, paths.cwd);
-  const problems = () => [configFile, ...storyFiles, ...templates.files()].filter((file) => file.messages.length > 0);
-  const failed = (pages = 0): BuildResult => ({ ok: false, files: problems(), stories: site?.stories.length ?? 0, briefs: 0, pages, out: paths.out });
-  if (!site || hasErrors(problems())) return failed();
-
-  const total = site.stories.length + 1;
-  let rendered = 0;
-  const pages = await renderPages(site, templates, () => progress({ stage: 'render', done: ++rendered, total }));
-  if (hasErrors(problems())) return failed();
-
-  let written = 0;
-  const assets = join(paths.templates, 'assets');
-  await writeOutput(paths.out, pages, {
-    copy: existsSync(assets) ? [{ from: assets, to: 'assets' }] : [],
-    onFile: () => progress({ stage: 'write', done: ++written, total: pages.length }),
+  const storyFiles = await loadStories(storyPaths, {
+    cache,
+    changed: options.changed,
+    onProgress: (done, total) => progress({ stage: 'read', done, total }),
   });
 
-  return {
-    ok: true,
+  if (config?.updated_from_git && !cache.gitDates) cache.gitDates = await lastCommitDates(paths.content);
+  const site =
+    config &&
+    createSite(config, storyFiles, {
+      drafts: options.drafts ?? false,
+      future: options.future ?? false,
+      now: (options.now ?? new Date()).getTime(),
+      gitDates: cache.gitDates ?? new Map(),
+      cwd: paths.cwd,
+    });
+
+  const templates = await loadTemplates(paths.templates, paths.cwd);
+  const problems = () => [configFile, ...storyFiles, ...templates.files()].filter((file) => file.messages.length > 0);
+  const result = (ok: boolean, pages: OutputFile[] = []): BuildResult => ({
+    ok,
     files: problems(),
-    stories: site.stories.length,
-    briefs: site.stories.filter((story) => story.isBrief).length,
-    pages: pages.length,
+    stories: site?.stories.length ?? 0,
+    briefs: site?.stories.filter((story) => story.isBrief).length ?? 0,
+    pages: pages.filter((page) => page.path.endsWith('.html')).length,
+    rendered: pages.filter((page) => page.fresh && page.path.endsWith('.html')).length,
     out: paths.out,
-  };
+  });
+  if (!site || hasErrors(problems())) return result(false);
+
+  const total = pageCount(site, templates);
+  let rendered = 0;
+  const pages = await renderPages(site, templates, cache, () => progress({ stage: 'render', done: ++rendered, total }));
+  const output = [...pages, ...(await readAssets(paths.templates, cache))];
+  checkLinks(site, storyFiles, output.map((file) => file.path));
+  if (hasErrors(problems())) return result(false);
+
+  if (options.write === undefined) {
+    let written = 0;
+    await writeOutput(paths.out, output, { onFile: () => progress({ stage: 'write', done: ++written, total: output.length }) });
+  } else if (options.write) {
+    await options.write(output);
+  }
+  return result(true, output);
 }
 
 function resolvePaths(options: BuildOptions) {

@@ -2,7 +2,7 @@
 export { build, UsageError, type BuildOptions, type BuildResult, type Progress } from './build.js';
 export { main, type Io } from './cli.js';
 export { CONFIG_FILE, configSchema, loadConfig, type SiteConfig } from './config/config.js';
-export { parseStory, readStory, slugFromFileName, type Story } from './content/read-story.js';
+export { parseStory, storyFromBytes, slugFromFileName, type Story } from './content/read-story.js';
 export { frontmatterSchema, parseStoryDate, type Frontmatter, type StoryDate } from './content/story-schema.js';
 export { createMarkdownProcessor, renderMarkdown } from './markdown/processor.js';
 export { formatMessages } from './report/messages.js';

@@ -24,6 +24,7 @@ function render(markdown: string): { html: string | undefined; messages: string[
     tags: [],
     summary: undefined,
     draft: false,
+    aliases: [],
     markdown,
     isBrief: markdown.trim() === '',
   };

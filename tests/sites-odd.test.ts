@@ -59,7 +59,7 @@ describe('odd but valid sites', () => {
 
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
-      'content/harbour-bridge.md:4:1  warning  Unknown key `__proto__`; known keys are `title`, `date`, `updated`, `author`, `section`, `tags`, `summary`, `slug`, `draft`  (frontmatter/unknown-key)\n',
+      'content/harbour-bridge.md:4:1  warning  Unknown key `__proto__`; known keys are `title`, `date`, `updated`, `author`, `section`, `tags`, `summary`, `slug`, `draft`, `aliases`  (frontmatter/unknown-key)\n',
     );
     expect(result.stdout).toMatch(/^Built 1 story into dist\/: .*, 1 warning\.\n$/);
     expect(Object.prototype).not.toHaveProperty('polluted');

@@ -66,6 +66,10 @@ export const configSchema = z.object({
     .min(0, '`headlines` cannot be negative')
     .max(1000, '`headlines` above 1000 would make every page huge')
     .default(10),
+  /** Byline that `broadsheet new` fills in. Default: the git user's name. */
+  author: z.string({ error: 'Expected `author` to be a name, e.g. author: Ana Beltrán' }).trim().min(1, '`author` is empty').optional(),
+  /** A story without `updated:` takes its file's last commit date, when the site is a git repository. Default: true. */
+  updated_from_git: z.boolean({ error: 'Expected `updated_from_git` to be true or false' }).default(true),
 });
 
 export type SiteConfig = z.output<typeof configSchema>;

@@ -1,6 +1,5 @@
 // Stage 2: one story file → a VFile carrying its validated frontmatter and
 // Markdown body (`file.data.story`), or carrying the messages that say why not.
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import slugify from '@sindresorhus/slugify';
 import matter from 'gray-matter';
@@ -19,6 +18,8 @@ export interface Story {
   tags: string[];
   summary: string | undefined;
   draft: boolean;
+  /** Old URLs of the story (paths under the site, without the leading `/`), each given a redirect page. */
+  aliases: string[];
   /** The body, preceded by one blank line per frontmatter line so Markdown positions are file positions. */
   markdown: string;
   /** A story with no body yet: published as a headline-only brief. */
@@ -28,24 +29,14 @@ export interface Story {
 declare module 'vfile' {
   interface DataMap {
     story: Story;
+    /** Hash of the file's bytes: what the build cache and page keys are based on. */
+    hash: string;
     /** The rendered body, set by the markdown stage. */
     html: string;
   }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-export async function readStory(path: string): Promise<VFile> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const file = new VFile({ path });
-    fail(file, `Cannot read the story (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it is a readable file`, undefined, 'content/read');
-    return file;
-  }
-  return storyFromBytes(path, bytes);
-}
 
 /** Decode and parse a story file's bytes; problems are recorded on the returned file. */
 export function storyFromBytes(path: string, bytes: Uint8Array): VFile {
@@ -118,6 +109,7 @@ export function parseStory(file: VFile, text: string): void {
     tags: frontmatter.tags,
     summary: frontmatter.summary,
     draft: frontmatter.draft,
+    aliases: frontmatter.aliases,
     markdown: '\n'.repeat(headLines) + parsed.content,
     isBrief: parsed.content.trim() === '',
   };

@@ -83,6 +83,18 @@ export const frontmatterSchema = z.object({
     .regex(SLUG, 'Expected `slug` to use only lowercase letters, digits and single hyphens, e.g. mexico-rejects-troops')
     .optional(),
   draft: z.boolean({ error: 'Expected `draft` to be true or false' }).default(false),
+  aliases: z
+    .array(
+      z
+        .string({ error: 'Expected each alias to be an old URL path such as old-slug or /2019/05/old-story.html' })
+        .transform((alias) => alias.trim().replace(/^\/+|\/+$/g, ''))
+        .refine(
+          (alias) => alias !== '' && alias.split('/').every((part) => /^[A-Za-z0-9._~-]+$/.test(part) && !/^\.+$/.test(part)),
+          'Expected each alias to be a path on this site such as old-slug or /2019/05/old-story.html (letters, digits, - . _ ~ and /)',
+        ),
+      { error: 'Expected `aliases` to be a list of old URLs, e.g. aliases: [old-slug]' },
+    )
+    .default([]),
 });
 
 export type Frontmatter = z.output<typeof frontmatterSchema>;

@@ -3,6 +3,7 @@
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
 import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
+import rehypeCollectLinks from './rehype-collect-links.js';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
@@ -25,6 +26,7 @@ export function createMarkdownProcessor() {
     .use(remarkRehype)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeSlug)
+    .use(rehypeCollectLinks)
     .use(rehypeStringify);
 }
 

@@ -2,17 +2,40 @@
 // unless a template says `| raw`, and story text only ever arrives as data, so
 // `{{ … }}` in a headline is printed, never run.
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { VFile } from 'vfile';
+import { hash } from '../cache/build-cache.js';
 import { fail } from '../report/messages.js';
 
 /** The page templates a site must have, by file name under `templates/`. */
 export const PAGE_TEMPLATES = ['article', 'index'] as const;
-export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
+/** Page templates a site may have: `404.liquid` becomes 404.html; `redirect.liquid` replaces the built-in redirect page. */
+export const OPTIONAL_TEMPLATES = ['404', 'redirect'] as const;
+export type PageTemplate = (typeof PAGE_TEMPLATES)[number] | (typeof OPTIONAL_TEMPLATES)[number];
+
+// The page left at an alias: a standards-only redirect (no script), not to be indexed.
+const BUILT_IN_REDIRECT = `<!doctype html>
+<html lang="{{ site.language }}">
+<head>
+<meta charset="utf-8">
+<title>{{ story.title }}</title>
+<link rel="canonical" href="{{ story.canonical_url }}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={{ story.canonical_url }}">
+</head>
+<body>
+<p>This story has moved to <a href="{{ story.url }}">{{ story.title }}</a>.</p>
+</body>
+</html>
+`;
 
 export interface Templates {
+  /** Changes whenever any template file changes: part of every page's cache key. */
+  key: string;
+  has(name: PageTemplate): boolean;
   /** Render a page; a failure is recorded on the template's file and gives `undefined`. */
   render(name: PageTemplate, view: object): Promise<string | undefined>;
   /** One file per template that has messages. */
@@ -45,11 +68,12 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     if (!vfile.messages.some((m) => m.reason === reason && m.line === place?.line)) fail(vfile, reason, place, 'template/liquid');
   };
 
-  const parsed = new Map<PageTemplate, Template[]>();
-  for (const name of PAGE_TEMPLATES) {
+  const parsed = new Map<PageTemplate, Template[]>([['redirect', liquid.parse(BUILT_IN_REDIRECT)]]);
+  for (const name of [...PAGE_TEMPLATES, ...OPTIONAL_TEMPLATES]) {
     const path = join(dir, `${name}.liquid`);
     if (!existsSync(path)) {
-      fail(fileFor(path), `Missing template ${name}.liquid; every site needs ${PAGE_TEMPLATES.map((t) => `${t}.liquid`).join(' and ')}`, undefined, 'template/missing');
+      const required = (PAGE_TEMPLATES as readonly string[]).includes(name);
+      if (required) fail(fileFor(path), `Missing template ${name}.liquid; every site needs ${PAGE_TEMPLATES.map((t) => `${t}.liquid`).join(' and ')}`, undefined, 'template/missing');
       continue;
     }
     try {
@@ -60,6 +84,8 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
   }
 
   return {
+    key: await hashTemplates(dir),
+    has: (name) => parsed.has(name),
     async render(name, view) {
       const template = parsed.get(name);
       if (!template) return undefined;
@@ -72,6 +98,19 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     },
     files: () => [...files.values()],
   };
+}
+
+/** Hash of every template file except `assets/`, which is copied, not rendered into pages. */
+async function hashTemplates(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const paths = entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !relative(dir, path).startsWith(`assets${sep}`))
+    .sort();
+  const parts: Array<string | Uint8Array> = [];
+  for (const path of paths) parts.push(relative(dir, path), await readFile(path));
+  return hash(...parts);
 }
 
 function describe(error: unknown, fallbackPath: string, context: { view: object | undefined; cwd: string }) {

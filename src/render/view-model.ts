@@ -74,16 +74,19 @@ export function createViews(site: Site) {
   });
   const urlOf = (story: PublishedStory) => `${siteView.base_path}${story.slug}/`;
 
-  const headline = (story: PublishedStory): HeadlineView => ({
-    title: story.title,
-    url: urlOf(story),
-    summary: story.summary ?? null,
-    section: story.section ?? null,
-    date: dateView(story.date),
-    is_brief: story.isBrief,
-  });
+  // Every story appears in many headline lists; build its entry once per build.
+  const headlines = new Map<PublishedStory, HeadlineView>();
+  const headline = (story: PublishedStory): HeadlineView => {
+    let view = headlines.get(story);
+    if (!view) {
+      view = { title: story.title, url: urlOf(story), summary: story.summary ?? null, section: story.section ?? null, date: dateView(story.date), is_brief: story.isBrief };
+      headlines.set(story, view);
+    }
+    return view;
+  };
 
   return {
+    headline,
     article(story: PublishedStory, headlines: readonly PublishedStory[]): ArticleView {
       const canonical = new URL(`${story.slug}/`, siteView.url).href;
       return {
@@ -94,7 +97,7 @@ export function createViews(site: Site) {
           canonical_url: canonical,
           author: story.author ?? null,
           tags: story.tags,
-          updated: story.updated && story.updated.iso !== story.date.iso ? dateView(story.updated) : null,
+          updated: story.updated ? dateView(story.updated) : null,
           body_html: story.html,
         },
         headlines: headlines.map(headline),
@@ -105,6 +108,14 @@ export function createViews(site: Site) {
         site: siteView,
         page: { title: siteView.title, description: siteView.description, canonical_url: siteView.url },
         headlines: stories.map(headline),
+      };
+    },
+    /** The 404 page: the latest headlines, so a reader who followed a dead link finds the news. */
+    notFound(stories: readonly PublishedStory[]): IndexView {
+      return {
+        site: siteView,
+        page: { title: 'Page not found', description: siteView.description, canonical_url: new URL('404.html', siteView.url).href },
+        headlines: stories.slice(0, config.headlines).map(headline),
       };
     },
   };

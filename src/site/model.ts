@@ -1,46 +1,91 @@
-// Stage 4: the site model. Which stories are published, in what order, and what
-// each page lists — decided once here, so templates, feeds and incremental
-// builds all read the same answer.
+// Stage 4: the site model. Which stories are published, in what order, at which
+// URLs, and what each page lists — decided once here, so templates, link checks
+// and incremental builds all read the same answer.
 import { relative } from 'node:path';
 import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
 import type { Story } from '../content/read-story.js';
+import { parseStoryDate } from '../content/story-schema.js';
 import { fail } from '../report/messages.js';
 
 export interface PublishedStory extends Story {
   html: string;
+  /** Hash of the story file: with the page's other inputs, it decides whether the page is rendered again. */
+  hash: string;
+  /** Path of the story file. */
+  source: string;
+}
+
+export interface Redirect {
+  /** Output path of the redirect page, e.g. `old-slug/index.html`. */
+  path: string;
+  story: PublishedStory;
 }
 
 export interface Site {
   config: SiteConfig;
   /** Published stories, newest first; stories with the same date in slug order. */
   stories: PublishedStory[];
+  redirects: Redirect[];
 }
 
-/** Slugs the site itself writes to; a story there would overwrite them. */
-export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['assets']);
+export interface PublishOptions {
+  /** Include `draft: true` stories. */
+  drafts: boolean;
+  /** Include stories dated after `now`. */
+  future: boolean;
+  /** Milliseconds since the epoch that "the future" starts at. */
+  now: number;
+  /** Last commit date of each story file, for stories without `updated:`. */
+  gitDates: ReadonlyMap<string, string>;
+  /** Printed paths are relative to this folder. */
+  cwd: string;
+}
 
-export function createSite(config: SiteConfig, files: readonly VFile[], cwd: string): Site {
-  const bySlug = new Map<string, VFile>();
-  const stories: PublishedStory[] = [];
+/** URL paths the site itself writes to; a story there would overwrite them. */
+export const RESERVED_PATHS: ReadonlySet<string> = new Set(['assets', '404.html', 'index.html']);
+
+export function createSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions): Site {
+  const owners = new Map<string, VFile>();
+  const claim = (file: VFile, path: string, what: 'slug' | 'alias'): boolean => {
+    const place = { line: lineOf(file, what === 'slug' ? 'slug' : 'aliases'), column: 1 };
+    const fix = what === 'slug' ? `set another with slug: ${path}-story` : 'remove it from `aliases`';
+    if (RESERVED_PATHS.has(path.split('/')[0] ?? '')) {
+      fail(file, `The ${what} "${path}" is reserved for the site's own files; ${fix}`, place, `site/reserved-${what}`);
+      return false;
+    }
+    const owner = owners.get(path);
+    if (owner) {
+      const who = owner === file ? 'this story' : relative(options.cwd, owner.path);
+      const fix = what === 'slug' ? `give this story its own with a line such as slug: ${path}-2` : 'remove it from `aliases`';
+      fail(file, `The ${what} "${path}" is already used by ${who}; ${fix}`, place, `site/duplicate-${what}`);
+      return false;
+    }
+    owners.set(path, file);
+    return true;
+  };
+
+  const published: Array<{ file: VFile; story: PublishedStory }> = [];
   for (const file of files) {
-    const { story, html } = file.data;
-    if (!story || html === undefined || story.draft) continue;
-    const place = { line: lineOf(file, /^slug\s*:/m), column: 1 };
-    if (RESERVED_SLUGS.has(story.slug)) {
-      fail(file, `The slug "${story.slug}" is reserved for the site's own files; set another with slug: ${story.slug}-story`, place, 'site/reserved-slug');
-      continue;
-    }
-    const first = bySlug.get(story.slug);
-    if (first) {
-      fail(file, `The slug "${story.slug}" is already used by ${relative(cwd, first.path)}; give this story its own with a line such as slug: ${story.slug}-2`, place, 'site/duplicate-slug');
-      continue;
-    }
-    bySlug.set(story.slug, file);
-    stories.push({ ...story, html });
+    const { story, html, hash } = file.data;
+    if (!story || html === undefined || hash === undefined) continue;
+    if (story.draft && !options.drafts) continue;
+    if (story.date.time > options.now && !options.future) continue;
+    if (!claim(file, story.slug, 'slug')) continue;
+    published.push({ file, story: { ...story, updated: updatedOf(story, file, config, options), html, hash, source: file.path } });
   }
-  stories.sort(newestFirst);
-  return { config, stories };
+
+  const redirects: Redirect[] = [];
+  for (const { file, story } of published) {
+    for (const alias of story.aliases) {
+      if (!claim(file, alias, 'alias')) continue;
+      redirects.push({ path: /\.html?$/.test(alias) ? alias : `${alias}/index.html`, story });
+    }
+  }
+
+  const stories = published.map((entry) => entry.story).sort(newestFirst);
+  redirects.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { config, stories, redirects };
 }
 
 export function newestFirst(a: Story, b: Story): number {
@@ -53,8 +98,15 @@ export function moreHeadlines(site: Site, story: Story): PublishedStory[] {
   return site.stories.slice(0, count + 1).filter((other) => other.slug !== story.slug).slice(0, count);
 }
 
-function lineOf(file: VFile, pattern: RegExp): number {
-  const text = String(file.value);
-  const match = pattern.exec(text);
+/** The declared `updated`, else the last commit date; shown only when later than the story's date. */
+function updatedOf(story: Story, file: VFile, config: SiteConfig, options: PublishOptions) {
+  const fromGit = config.updated_from_git ? options.gitDates.get(file.path) : undefined;
+  const updated = story.updated ?? (fromGit ? parseStoryDate(fromGit) : undefined);
+  return updated && updated.time > story.date.time ? updated : undefined;
+}
+
+function lineOf(file: VFile, key: string): number {
+  const text = String(file.value ?? '');
+  const match = new RegExp(`^${key}\\s*:`, 'm').exec(text);
   return match ? text.slice(0, match.index).split('\n').length : 1;
 }

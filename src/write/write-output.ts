@@ -1,7 +1,7 @@
 // Stage 7: put the site on disk atomically. Everything is written to a staging
 // folder beside the output, which then takes the old output's place with two
 // renames; a build that fails before that leaves the old output untouched.
-import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { OutputFile } from '../render/pages.js';
 
@@ -9,12 +9,10 @@ import type { OutputFile } from '../render/pages.js';
 const CONCURRENCY = 64;
 
 export interface WriteOptions {
-  /** Folders copied as they are into the output (e.g. the templates' assets), keyed by output path. */
-  copy?: ReadonlyArray<{ from: string; to: string }>;
   onFile?: () => void;
 }
 
-export async function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): Promise<void> {
+export async function writeOutput(outDir: string, files: ReadonlyArray<Pick<OutputFile, 'path' | 'contents'>>, options: WriteOptions = {}): Promise<void> {
   const parent = dirname(outDir);
   const staging = join(parent, `.${basename(outDir)}.staging-${process.pid}`);
   const retired = join(parent, `.${basename(outDir)}.old-${process.pid}`);
@@ -32,7 +30,6 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
         }),
       );
     }
-    for (const { from, to } of options.copy ?? []) await cp(from, join(staging, to), { recursive: true });
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
