@@ -15,7 +15,7 @@ import { pageCount, renderPages, type OutputFile } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
 import { hasErrors } from './report/messages.js';
 import { checkLinks } from './site/check-links.js';
-import { createSite } from './site/model.js';
+import { createSite, type Site } from './site/model.js';
 import { writeOutput } from './write/write-output.js';
 
 export interface BuildOptions {
@@ -40,7 +40,7 @@ export interface BuildOptions {
   /** Files changed since `cache` was filled; other cached stories are reused unread. Default: check every file. */
   changed?: ReadonlySet<string> | undefined;
   /** Where the result goes: `out` (atomically, the default), nowhere (`false`, for `check`), or a function (dev). */
-  write?: false | ((files: OutputFile[]) => Promise<void>) | undefined;
+  write?: false | ((files: OutputFile[], site: Site) => Promise<void>) | undefined;
   /** Called as each stage advances, for progress display. */
   onProgress?: ((progress: Progress) => void) | undefined;
 }
@@ -115,7 +115,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     let written = 0;
     await writeOutput(paths.out, output, { onFile: () => progress({ stage: 'write', done: ++written, total: output.length }) });
   } else if (options.write) {
-    await options.write(output);
+    await options.write(output, site);
   }
   return result(true, output);
 }

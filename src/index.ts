@@ -1,6 +1,6 @@
 // The public API: what `import … from 'broadsheet'` gives. Re-exports only.
 export { build, UsageError, type BuildOptions, type BuildResult, type Progress } from './build.js';
-export { main, type Io } from './cli.js';
+export { main, type Io } from './cli/main.js';
 export { CONFIG_FILE, configSchema, loadConfig, type SiteConfig } from './config/config.js';
 export { parseStory, storyFromBytes, slugFromFileName, type Story } from './content/read-story.js';
 export { frontmatterSchema, parseStoryDate, type Frontmatter, type StoryDate } from './content/story-schema.js';

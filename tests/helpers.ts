@@ -4,7 +4,7 @@ import { cp, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/main.js';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 

@@ -36,6 +36,22 @@ export function explainYamlErrors(text: string, errors: readonly YAMLError[], fi
       });
       return;
     }
+    const flow = TOP_KEY.exec(line);
+    const value = flow?.[2] ?? '';
+    const opener = value[0];
+    if (flow && (opener === '[' || opener === '{')) {
+      const rest = afterGroup(value);
+      const kind = opener === '[' ? 'a list' : 'a set of fields';
+      const problem = rest === undefined ? `${kind} that is never closed` : rest.trim() !== '' && !rest.trim().startsWith('#') ? `${kind}, then finds more text` : undefined;
+      if (problem) {
+        found.push({
+          reason: `The value of \`${flow[1]}\` starts with \`${opener}\`, so YAML reads it as ${problem}; if it is text, wrap the whole value in double quotes`,
+          line: index + 1,
+          column: line.indexOf(opener) + 1,
+        });
+        return;
+      }
+    }
     const colon = COLON_IN_VALUE.exec(line);
     if (colon) {
       const [, key, value = ''] = colon;
@@ -50,6 +66,21 @@ export function explainYamlErrors(text: string, errors: readonly YAMLError[], fi
 
   const explained = errors.map((error) => explainOne(lines, error, firstLine));
   return explained.every((e) => e !== undefined) ? explained : undefined;
+}
+
+/** What follows the bracketed group a value starts with, or `undefined` if the group never closes (quotes respected). */
+function afterGroup(value: string): string | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let index = 0; index < value.length; index++) {
+    const char = value[index];
+    if (quote) {
+      if (char === quote) quote = '';
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '[' || char === '{') depth++;
+    else if ((char === ']' || char === '}') && --depth === 0) return value.slice(index + 1);
+  }
+  return undefined;
 }
 
 function explainOne(lines: string[], error: YAMLError, firstLine: number): Explanation | undefined {

@@ -1,0 +1,42 @@
+// `broadsheet build` and `broadsheet check`: the same pipeline; check writes nothing.
+import { relative } from 'node:path';
+import { build } from '../build.js';
+import { plural, printMessages, tally, type Io } from './io.js';
+import type { ParsedOptions } from './main.js';
+import { createProgress } from './progress.js';
+
+export async function runBuild(io: Io, options: ParsedOptions): Promise<number> {
+  const started = performance.now();
+  const progress = createProgress(io);
+  const result = await build({ ...siteOptions(io, options), out: options.out, onProgress: progress.update });
+  progress.clear();
+
+  const { errors, warnings } = printMessages(io, result.files);
+  const out = relative(io.cwd, result.out) || '.';
+  if (!result.ok) {
+    io.stderr(`\n${tally(errors, warnings)}; nothing was written, ${out}/ is as it was.\n`);
+    return 1;
+  }
+  const ms = Math.round(performance.now() - started);
+  const briefs = result.briefs ? ` (${plural(result.briefs, 'brief')})` : '';
+  io.stdout(`Built ${plural(result.stories, 'story', 'stories')}${briefs} into ${out}/: ${plural(result.pages, 'page')} in ${ms} ms${warnings ? `, ${plural(warnings, 'warning')}` : ''}.\n`);
+  return 0;
+}
+
+export async function runCheck(io: Io, options: ParsedOptions): Promise<number> {
+  const progress = createProgress(io);
+  const result = await build({ ...siteOptions(io, options), write: false, onProgress: progress.update });
+  progress.clear();
+  const { errors, warnings } = printMessages(io, result.files);
+  if (!result.ok) {
+    io.stderr(`\n${tally(errors, warnings)}.\n`);
+    return 1;
+  }
+  io.stdout(`Checked ${plural(result.stories, 'story', 'stories')} and ${plural(result.pages, 'page')}: ${warnings ? plural(warnings, 'warning') : 'no problems'}.\n`);
+  return 0;
+}
+
+/** The options every command that builds shares. */
+export function siteOptions(io: Io, options: ParsedOptions) {
+  return { root: options.root, content: options.content, cwd: io.cwd, drafts: options.drafts, future: options.future };
+}

@@ -1,0 +1,86 @@
+// `broadsheet dev`: build, serve, watch, rebuild. A rebuild is the ordinary
+// build with the session's cache and the set of changed paths, written into a
+// private folder in place; a broken build changes nothing on disk, so the last
+// good site keeps being served while the error shows over the open page.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { watch } from 'chokidar';
+import { build, type BuildOptions, type BuildResult } from '../build.js';
+import { createBuildCache } from '../cache/build-cache.js';
+import { CONFIG_FILE } from '../config/config.js';
+import { createSyncedOutput, syncOutput } from '../write/sync-output.js';
+import { LIVE_RELOAD_TAG, startDevServer } from './server.js';
+import { createWatchQueue } from './watch-queue.js';
+
+export interface DevOptions extends Pick<BuildOptions, 'drafts' | 'future'> {
+  root: string;
+  content: string;
+  templates: string;
+  cwd: string;
+  host?: string | undefined;
+  port?: number | undefined;
+  /** Told about every build: what the terminal prints. */
+  onBuild: (result: BuildResult, ms: number, changed: ReadonlySet<string> | undefined) => void;
+  /** Told when a rebuild throws: a bug, reported without ending the session. */
+  onCrash: (error: Error) => void;
+  /** The error lines to show over the open page, for a failed build. */
+  describe: (result: BuildResult) => string;
+}
+
+export interface DevSession {
+  url: string;
+  /** Resolves when every change seen so far has been built. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startDevSession(options: DevOptions): Promise<DevSession> {
+  const dir = await mkdtemp(join(tmpdir(), 'broadsheet-dev-'));
+  const cache = createBuildCache();
+  const output = createSyncedOutput(dir, (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`));
+  const server = await startDevServer({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+
+  const rebuild = async (changed?: ReadonlySet<string>) => {
+    const started = performance.now();
+    try {
+      const result = await build({
+        root: options.root,
+        content: options.content,
+        templates: options.templates,
+        cwd: options.cwd,
+        drafts: options.drafts,
+        future: options.future,
+        cache,
+        changed,
+        // Served from the folder's root, so a site published under a path (/news/) gets its pages under that path.
+        write: async (files, site) => {
+          const base = new URL(site.config.url).pathname.slice(1);
+          await syncOutput(output, base ? files.map((file) => ({ ...file, path: base + file.path })) : files);
+        },
+      });
+      options.onBuild(result, performance.now() - started, changed);
+      if (result.ok) server.reload();
+      else server.showError(options.describe(result));
+    } catch (error) {
+      options.onCrash(error as Error);
+    }
+  };
+
+  await rebuild();
+  const queue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
+  const watcher = watch([options.content, options.templates, join(options.root, CONFIG_FILE)], { ignoreInitial: true });
+  watcher.on('all', (_event, path) => queue.add(resolve(options.cwd, path)));
+  await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+
+  return {
+    url: server.url,
+    idle: () => queue.idle(),
+    async close() {
+      queue.close();
+      await watcher.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,192 @@
+// The `broadsheet dev` HTTP server: the dev folder as a CDN would serve it, plus
+// a live-reload channel. Pages are told to reload (or to show the build error)
+// over server-sent events, which need no library on either side.
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import sirv from 'sirv';
+
+export interface DevServerOptions {
+  /** The folder to serve; read from disk on every request, so a rebuild shows at once. */
+  dir: string;
+  /** Interface to listen on. Default: `127.0.0.1`, so the site is not shared with the network. */
+  host?: string;
+  /** Port to listen on; 0 picks any free port. Default: 4321. */
+  port?: number;
+}
+
+export interface DevServer {
+  /** Where the site is served, e.g. `http://127.0.0.1:4321/`. */
+  url: string;
+  /** Tell open pages: the site was rebuilt. */
+  reload(): void;
+  /** Tell open pages the build is broken; `text` is the positioned error lines. */
+  showError(text: string): void;
+  close(): Promise<void>;
+}
+
+const defaults = { host: '127.0.0.1', port: 4321 } satisfies Omit<DevServerOptions, 'dir'>;
+
+const EVENTS_PATH = '/__broadsheet/events';
+const SCRIPT_PATH = '/__broadsheet/live.js';
+// Proxies and some browsers drop an HTTP response that stays silent for a minute or so.
+const HEARTBEAT_MS = 15_000;
+
+/** Inserted before `</body>` of every page written into the dev folder. */
+export const LIVE_RELOAD_TAG = `<script src="${SCRIPT_PATH}" defer></script>`;
+
+/**
+ * The page side: reload on `reload`, show or clear the build error on `error` /
+ * `ok`, and reload once after reconnecting, since the site may have changed
+ * while the server was away. The error text holds file content, so it is only
+ * ever set as textContent. `error` is also the name EventSource gives its own
+ * connection failures; those are plain Events, ours are MessageEvents.
+ */
+export const LIVE_RELOAD_SCRIPT = `(() => {
+  let overlay = null;
+  let connectedBefore = false;
+  const connect = () => {
+    const source = new EventSource(${JSON.stringify(EVENTS_PATH)});
+    source.addEventListener('open', () => {
+      if (connectedBefore) location.reload();
+      connectedBefore = true;
+    });
+    source.addEventListener('reload', () => location.reload());
+    source.addEventListener('ok', () => {
+      overlay?.remove();
+      overlay = null;
+    });
+    source.addEventListener('error', (event) => {
+      if (event instanceof MessageEvent) return show(JSON.parse(event.data));
+      // EventSource retries by itself unless the server answered with something else.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
+    });
+  };
+  const show = (text) => {
+    if (!overlay) overlay = document.createElement('pre');
+    overlay.setAttribute('role', 'alert');
+    overlay.style.cssText = 'position:fixed;top:0;left:0;right:0;max-height:80vh;overflow:auto;margin:0;padding:1rem 1.25rem;' +
+      'background:#1a0000;color:#ffd7d7;border-bottom:4px solid #c00;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;' +
+      'white-space:pre-wrap;z-index:2147483647';
+    overlay.textContent = text;
+    if (!overlay.isConnected) document.body.append(overlay);
+  };
+  connect();
+})();
+`;
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const host = options.host ?? defaults.host;
+  const port = options.port ?? defaults.port;
+  const events = createEventChannel();
+  const serveStatic = sirv(options.dir, {
+    dev: true,
+    extensions: ['html'],
+    // In dev nothing may be cached: a stale page or stylesheet would hide the rebuild.
+    setHeaders: (res) => res.setHeader('Cache-Control', 'no-store'),
+  });
+  const notFound = (res: ServerResponse) => sendNotFound(res, options.dir);
+
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+      return;
+    }
+    const path = pathOf(req);
+    if (path === EVENTS_PATH) return events.connect(res);
+    if (path === SCRIPT_PATH) {
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }).end(LIVE_RELOAD_SCRIPT);
+      return;
+    }
+    // sirv opens the file after checking it exists; a rebuild swapping the folder
+    // in between must cost one failed response, not an unhandled stream error.
+    res.once('pipe', (source: Readable) => source.once('error', () => res.destroy()));
+    try {
+      serveStatic(req, res, () => notFound(res));
+    } catch {
+      void notFound(res);
+    }
+  });
+
+  try {
+    await listen(server, host, port);
+  } catch (error) {
+    events.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${urlHost}:${address.port}/`,
+    reload: events.reload,
+    showError: events.showError,
+    close: async () => {
+      events.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** Open event streams, and the build state a newly connected page must be told. */
+function createEventChannel() {
+  const clients = new Set<ServerResponse>();
+  let error: string | null = null;
+  const send = (res: ServerResponse, event: string, data = '') => res.write(`event: ${event}\ndata: ${data}\n\n`);
+  const broadcast = (event: string, data?: string) => clients.forEach((res) => send(res, event, data));
+  const heartbeat = setInterval(() => clients.forEach((res) => res.write(': heartbeat\n\n')), HEARTBEAT_MS);
+
+  return {
+    connect(res: ServerResponse) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      // Reconnect quickly after a restart of `broadsheet dev`.
+      res.write('retry: 1000\n\n');
+      if (error !== null) send(res, 'error', JSON.stringify(error));
+      clients.add(res);
+      res.on('close', () => clients.delete(res));
+    },
+    reload() {
+      if (error !== null) broadcast('ok');
+      error = null;
+      broadcast('reload');
+    },
+    showError(text: string) {
+      error = text;
+      broadcast('error', JSON.stringify(text));
+    },
+    close() {
+      clearInterval(heartbeat);
+      clients.forEach((res) => res.end());
+      clients.clear();
+    },
+  };
+}
+
+/** The site's own 404 page when it has one, as the CDN would serve it. */
+async function sendNotFound(res: ServerResponse, dir: string): Promise<void> {
+  if (res.headersSent) return void res.destroy();
+  const page = await readFile(join(dir, '404.html')).catch(() => null);
+  if (page) res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(page);
+  else res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('Not found\n');
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new Error(`Port ${port} on ${host} is already in use; stop the other server or choose another port with --port`));
+      else if (error.code === 'EACCES') reject(new Error(`Not allowed to listen on port ${port} on ${host}; choose another port with --port`));
+      else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+}

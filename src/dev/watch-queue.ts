@@ -1,0 +1,105 @@
+// The watcher's brain, apart from chokidar so it can be tested with fake timers:
+// changed paths gather into batches, and one rebuild runs at a time. A batch is
+// due once paths stop arriving for `quietMs` (a `git checkout` of 1,000 files is
+// one rebuild) or `maxWaitMs` after its first path (a steady stream still builds).
+// Paths that arrive during a rebuild are held and become the next batch.
+
+export interface WatchQueueOptions {
+  /** Rebuilds with the paths changed since the last run. Never called twice at once. */
+  run: (changed: ReadonlySet<string>) => Promise<void>;
+  /** How long no new path must arrive before a batch runs. Default: 40 ms. */
+  quietMs?: number;
+  /** The longest a batch waits after its first path. Default: 400 ms. */
+  maxWaitMs?: number;
+  /** Told when `run` rejects; the queue goes on. Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+export interface WatchQueue {
+  /** Record a changed path; a path already waiting is not added twice. */
+  add(path: string): void;
+  /** Resolves once nothing is waiting or running. */
+  idle(): Promise<void>;
+  /** Cancel waiting batches; later paths are ignored. A run already going finishes. */
+  close(): void;
+}
+
+const defaults = {
+  quietMs: 40,
+  maxWaitMs: 400,
+  onError: (error: unknown) => console.error(error),
+} satisfies Omit<WatchQueueOptions, 'run'>;
+
+export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
+  const { run } = options;
+  const quietMs = options.quietMs ?? defaults.quietMs;
+  const maxWaitMs = options.maxWaitMs ?? defaults.maxWaitMs;
+  const onError = options.onError ?? defaults.onError;
+  let pending = new Set<string>();
+  let quietTimer: NodeJS.Timeout | undefined;
+  let maxTimer: NodeJS.Timeout | undefined;
+  let running = false;
+  // A batch fell due while a run was going: start it the moment that run ends.
+  let due = false;
+  let closed = false;
+  let waiters: Array<() => void> = [];
+
+  function clearTimers() {
+    clearTimeout(quietTimer);
+    clearTimeout(maxTimer);
+    quietTimer = maxTimer = undefined;
+  }
+
+  function flush() {
+    clearTimers();
+    if (running) {
+      due = true;
+      return;
+    }
+    due = false;
+    if (closed || pending.size === 0) return settle();
+    const batch = pending;
+    pending = new Set();
+    running = true;
+    void (async () => {
+      try {
+        await run(batch);
+      } catch (error) {
+        onError(error);
+      }
+      running = false;
+      if (due) flush();
+      else settle();
+    })();
+  }
+
+  function settle() {
+    if (running || pending.size > 0) return;
+    const resolved = waiters;
+    waiters = [];
+    for (const resolve of resolved) resolve();
+  }
+
+  return {
+    add(path) {
+      if (closed) return;
+      pending.add(path);
+      // The clock keeps running during a rebuild, so a batch that waited through
+      // a long one is already due and runs straight after it.
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(flush, quietMs);
+      maxTimer ??= setTimeout(flush, maxWaitMs);
+    },
+    idle() {
+      if (!running && pending.size === 0) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    close() {
+      closed = true;
+      clearTimers();
+      due = false;
+      pending = new Set();
+      settle();
+    },
+  };
+}
