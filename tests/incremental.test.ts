@@ -1,0 +1,88 @@
+// A rebuild is the full pipeline on fewer inputs: after every kind of edit, a
+// build with a warm cache and the changed paths must give exactly the bytes of
+// a cold build, while rendering only the pages the edit affects.
+import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { createBuildCache } from '../src/cache/build-cache.js';
+import type { OutputFile } from '../src/render/pages.js';
+import { REPO, scratch } from './helpers.js';
+
+async function makeSite(count: number): Promise<string> {
+  const dir = await scratch();
+  await cp(join(REPO, 'tests/fixtures/sites/_templates'), join(dir, 'templates'), { recursive: true });
+  await writeFile(join(dir, 'broadsheet.yaml'), 'title: Incremental\nurl: https://inc.example.org/\nheadlines: 3\n');
+  await mkdir(join(dir, 'content'));
+  for (let i = 0; i < count; i++) {
+    const day = String(1 + i).padStart(2, '0');
+    await writeFile(join(dir, 'content', `story-${i}.md`), `---\ntitle: Story ${i}\ndate: 2025-01-${day}T10:00:00Z\n---\n\nBody of story ${i}.\n`);
+  }
+  return dir;
+}
+
+async function outputOf(dir: string, extra: Parameters<typeof build>[0] = {}) {
+  let files: OutputFile[] = [];
+  const result = await build({ root: dir, cwd: dir, ...extra, write: async (output) => void (files = output) });
+  expect(result.ok).toBe(true);
+  const bytes = Object.fromEntries(files.map((file) => [file.path, Buffer.from(file.contents).toString('latin1')]));
+  return { result, bytes };
+}
+
+describe('incremental rebuilds', () => {
+  it('should match a cold build after every kind of edit, rendering only what changed', async () => {
+    const dir = await makeSite(8);
+    const cache = createBuildCache();
+    await outputOf(dir, { cache });
+    const story = (i: number) => join(dir, 'content', `story-${i}.md`);
+
+    const steps: Array<{ name: string; touched: string[]; edit: () => Promise<void>; rendered?: number }> = [
+      { name: 'nothing changed', touched: [], edit: async () => {}, rendered: 0 },
+      // Story 0 is the oldest: only its own page and the home page show it.
+      { name: 'old story body', touched: [story(0)], edit: () => writeFile(story(0), '---\ntitle: Story 0\ndate: 2025-01-01T10:00:00Z\n---\n\nNew body.\n'), rendered: 1 },
+      { name: 'old story title', touched: [story(0)], edit: () => writeFile(story(0), '---\ntitle: Story zero\ndate: 2025-01-01T10:00:00Z\n---\n\nNew body.\n'), rendered: 2 },
+      // Story 7 is the newest: it is in the headlines of every other page (3 shown).
+      { name: 'recent story title', touched: [story(7)], edit: () => writeFile(story(7), '---\ntitle: Story seven\ndate: 2025-01-08T10:00:00Z\n---\n\nBody.\n'), rendered: 9 },
+      { name: 'date change reorders', touched: [story(1)], edit: () => writeFile(story(1), '---\ntitle: Story 1\ndate: 2025-02-01T10:00:00Z\n---\n\nBody.\n') },
+      { name: 'delete', touched: [story(6)], edit: () => rm(story(6)) },
+      { name: 'rename', touched: [story(5), join(dir, 'content', 'renamed.md')], edit: () => rename(story(5), join(dir, 'content', 'renamed.md')) },
+      { name: 'new story in a new folder', touched: [join(dir, 'content/new/fresh.md')], edit: async () => {
+        await mkdir(join(dir, 'content/new'));
+        await writeFile(join(dir, 'content/new/fresh.md'), '---\ntitle: Fresh\ndate: 2025-03-01\n---\n');
+      } },
+      { name: 'template edit', touched: [join(dir, 'templates/article.liquid')], edit: async () => {
+        await writeFile(join(dir, 'templates/article.liquid'), '{% layout "base" %}{% block content %}<h1>{{ story.title }}</h1>{{ story.body_html | raw }}{% endblock %}');
+      } },
+      { name: 'config edit', touched: [join(dir, 'broadsheet.yaml')], edit: () => writeFile(join(dir, 'broadsheet.yaml'), 'title: Renamed site\nurl: https://inc.example.org/\nheadlines: 2\n') },
+    ];
+
+    for (const step of steps) {
+      await step.edit();
+      const warm = await outputOf(dir, { cache, changed: new Set(step.touched) });
+      const cold = await outputOf(dir);
+      expect(warm.bytes, step.name).toEqual(cold.bytes);
+      if (step.rendered !== undefined) expect(warm.result.rendered, step.name).toBe(step.rendered);
+    }
+  });
+
+  it('should notice a changed file without being told, by its content hash', async () => {
+    const dir = await makeSite(3);
+    const cache = createBuildCache();
+    await outputOf(dir, { cache });
+    await writeFile(join(dir, 'content/story-0.md'), '---\ntitle: Changed quietly\ndate: 2025-01-01T10:00:00Z\n---\n');
+    const warm = await outputOf(dir, { cache });
+    expect(warm.bytes['story-0/index.html']).toContain('Changed quietly');
+  });
+
+  it('should not carry one build’s site errors into the next', async () => {
+    const dir = await makeSite(2);
+    const cache = createBuildCache();
+    await writeFile(join(dir, 'content/dupe.md'), '---\ntitle: Dupe\ndate: 2025-01-05\nslug: story-0\n---\n');
+    const broken = await build({ root: dir, cwd: dir, cache, write: false });
+    expect(broken.ok).toBe(false);
+    await rm(join(dir, 'content/dupe.md'));
+    const fixed = await build({ root: dir, cwd: dir, cache, changed: new Set([join(dir, 'content/dupe.md')]), write: false });
+    expect(fixed.ok).toBe(true);
+    expect(fixed.files).toEqual([]);
+  });
+});
