@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import { createBuildCache, type BuildCache } from './cache/build-cache.js';
 import { loadConfig } from './config/config.js';
-import { discoverStories } from './content/discover.js';
+import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
 import { loadStories } from './content/load-stories.js';
 import { readAssets } from './render/assets.js';
@@ -73,7 +73,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const { file: configFile, config } = await loadConfig(paths.root);
 
-  const storyPaths = await discoverStories(paths.content);
+  const known = options.changed && cache.stories.size > 0 ? updateStoryList(paths.content, cache.stories.keys(), options.changed) : undefined;
+  const storyPaths = known ?? (await discoverStories(paths.content));
   const storyFiles = await loadStories(storyPaths, {
     cache,
     changed: options.changed,
@@ -91,7 +92,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       cwd: paths.cwd,
     });
 
-  const templates = await loadTemplates(paths.templates, paths.cwd);
+  const templatesChanged = !options.changed || [...options.changed].some((path) => !relative(paths.templates, path).startsWith('..'));
+  const templates = cache.templates && !templatesChanged && cache.templates.files().length === 0 ? cache.templates : await loadTemplates(paths.templates, paths.cwd);
+  cache.templates = templates;
   const problems = () => [configFile, ...storyFiles, ...templates.files()].filter((file) => file.messages.length > 0);
   const result = (ok: boolean, pages: OutputFile[] = []): BuildResult => ({
     ok,

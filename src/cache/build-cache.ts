@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Data } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import type { Templates } from '../render/templates.js';
+import type { HeadlineView } from '../render/view-model.js';
 
 export interface CachedStory {
   /** Hash of the file's bytes. */
@@ -25,12 +27,16 @@ export interface BuildCache {
   pages: Map<string, CachedPage>;
   /** Output path of each asset → hash of its bytes. */
   assets: Map<string, string>;
+  /** The parsed templates, reused until a template file changes. */
+  templates: Templates | undefined;
+  /** Each story's entry in headline lists, and its hash, keyed by story and site settings. */
+  headlines: Map<string, { view: HeadlineView; key: string }>;
   /** Last commit date of each story file, read from git once per cache. */
   gitDates: Map<string, string> | undefined;
 }
 
 export function createBuildCache(): BuildCache {
-  return { stories: new Map(), pages: new Map(), assets: new Map(), gitDates: undefined };
+  return { stories: new Map(), pages: new Map(), assets: new Map(), templates: undefined, headlines: new Map(), gitDates: undefined };
 }
 
 export function hash(...parts: Array<string | Uint8Array>): string {

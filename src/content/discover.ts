@@ -1,5 +1,6 @@
 // Stage 1: find the story files. Sorted, so every later stage sees them in the
 // same order on every machine and the output is byte-for-byte reproducible.
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
@@ -14,4 +15,22 @@ export async function discoverStories(contentDir: string): Promise<string[]> {
     .map((entry) => join(entry.parentPath, entry.name))
     .filter((path) => !path.slice(contentDir.length).split(sep).some((part) => part.startsWith('.')))
     .sort();
+}
+
+/**
+ * The story list after a watcher reported `changed`, without walking the folder:
+ * `known` plus the changed stories that exist, minus those that do not. Gives
+ * `undefined` (walk the folder) when a change inside the content folder is not
+ * a story file, such as a folder renamed or deleted whole.
+ */
+export function updateStoryList(contentDir: string, known: Iterable<string>, changed: ReadonlySet<string>): string[] | undefined {
+  const list = new Set(known);
+  for (const path of changed) {
+    if (!path.startsWith(contentDir + sep)) continue;
+    const inside = path.slice(contentDir.length);
+    if (!STORY.test(path) || inside.split(sep).some((part) => part.startsWith('.'))) return undefined;
+    if (existsSync(path)) list.add(path);
+    else list.delete(path);
+  }
+  return [...list].sort();
 }

@@ -5,7 +5,7 @@ import { hash, type BuildCache } from '../cache/build-cache.js';
 import type { PublishedStory, Site } from '../site/model.js';
 import { moreHeadlines } from '../site/model.js';
 import type { PageTemplate, Templates } from './templates.js';
-import { createViews } from './view-model.js';
+import { createViews, type HeadlineView } from './view-model.js';
 
 export interface OutputFile {
   /** Path under the output folder, with `/` separators. */
@@ -16,15 +16,26 @@ export interface OutputFile {
 }
 
 export async function renderPages(site: Site, templates: Templates, cache: BuildCache, onPage: () => void = () => {}): Promise<OutputFile[]> {
-  const views = createViews(site);
-  const siteKey = hash(templates.key, JSON.stringify(site.config));
-  const headlineKeys = new Map<PublishedStory, string>();
-  const headlineKey = (story: PublishedStory) => {
-    let key = headlineKeys.get(story);
-    if (key === undefined) headlineKeys.set(story, (key = hash(JSON.stringify(views.headline(story)))));
-    return key;
+  const configKey = hash(JSON.stringify(site.config));
+  const siteKey = hash(templates.key, configKey);
+  // A story's headline entry depends only on the story and the settings: reuse it across rebuilds.
+  const entries = new Map<PublishedStory, { view: HeadlineView; key: string }>();
+  const entryOf = (story: PublishedStory) => {
+    let entry = entries.get(story);
+    if (entry) return entry;
+    const id = `${configKey}|${story.slug}|${story.hash}|${story.updated?.iso ?? ''}`;
+    entry = cache.headlines.get(id);
+    if (!entry) {
+      const view = views.headline(story);
+      cache.headlines.set(id, (entry = { view, key: hash(JSON.stringify(view)) }));
+    }
+    entries.set(story, entry);
+    return entry;
   };
-  const keyOf = (parts: string[], listed: readonly PublishedStory[]) => hash(siteKey, ...parts, ...listed.map(headlineKey));
+  const views = createViews(site, (story) => entryOf(story).view);
+  const headlineKey = (story: PublishedStory) => entryOf(story).key;
+  // Keys are compared, never stored on disk: joining is enough, hashing each would cost more.
+  const keyOf = (parts: string[], listed: readonly PublishedStory[]) => [siteKey, ...parts, ...listed.map(headlineKey)].join('|');
 
   const pages: OutputFile[] = [];
   const page = async (path: string, template: PageTemplate, key: string, view: () => object) => {
@@ -56,6 +67,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
 
   const present = new Set(pages.map((p) => p.path));
   for (const path of cache.pages.keys()) if (!present.has(path)) cache.pages.delete(path);
+  if (cache.headlines.size > 2 * site.stories.length + 100) cache.headlines.clear();
   return pages;
 }
 

@@ -59,8 +59,11 @@ export interface IndexView {
   headlines: HeadlineView[];
 }
 
-/** Builds views for one site; the date formatters are made once, not per page. */
-export function createViews(site: Site) {
+/**
+ * Builds views for one site; the date formatters are made once, not per page.
+ * `known` may supply headline entries kept from an earlier build.
+ */
+export function createViews(site: Site, known?: (story: PublishedStory) => HeadlineView) {
   const { config } = site;
   const siteView = toSiteView(config);
   const formatDateTime = new Intl.DateTimeFormat(config.language, {
@@ -76,7 +79,7 @@ export function createViews(site: Site) {
 
   // Every story appears in many headline lists; build its entry once per build.
   const headlines = new Map<PublishedStory, HeadlineView>();
-  const headline = (story: PublishedStory): HeadlineView => {
+  const fresh = (story: PublishedStory): HeadlineView => {
     let view = headlines.get(story);
     if (!view) {
       view = { title: story.title, url: urlOf(story), summary: story.summary ?? null, section: story.section ?? null, date: dateView(story.date), is_brief: story.isBrief };
@@ -84,9 +87,10 @@ export function createViews(site: Site) {
     }
     return view;
   };
+  const headline = known ?? fresh;
 
   return {
-    headline,
+    headline: fresh,
     article(story: PublishedStory, headlines: readonly PublishedStory[]): ArticleView {
       const canonical = new URL(`${story.slug}/`, siteView.url).href;
       return {

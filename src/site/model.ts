@@ -48,17 +48,17 @@ export const RESERVED_PATHS: ReadonlySet<string> = new Set(['assets', '404.html'
 export function createSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions): Site {
   const owners = new Map<string, VFile>();
   const claim = (file: VFile, path: string, what: 'slug' | 'alias'): boolean => {
-    const place = { line: lineOf(file, what === 'slug' ? 'slug' : 'aliases'), column: 1 };
+    const place = () => ({ line: lineOf(file, what === 'slug' ? 'slug' : 'aliases'), column: 1 });
     const fix = what === 'slug' ? `set another with slug: ${path}-story` : 'remove it from `aliases`';
     if (RESERVED_PATHS.has(path.split('/')[0] ?? '')) {
-      fail(file, `The ${what} "${path}" is reserved for the site's own files; ${fix}`, place, `site/reserved-${what}`);
+      fail(file, `The ${what} "${path}" is reserved for the site's own files; ${fix}`, place(), `site/reserved-${what}`);
       return false;
     }
     const owner = owners.get(path);
     if (owner) {
       const who = owner === file ? 'this story' : relative(options.cwd, owner.path);
       const fix = what === 'slug' ? `give this story its own with a line such as slug: ${path}-2` : 'remove it from `aliases`';
-      fail(file, `The ${what} "${path}" is already used by ${who}; ${fix}`, place, `site/duplicate-${what}`);
+      fail(file, `The ${what} "${path}" is already used by ${who}; ${fix}`, place(), `site/duplicate-${what}`);
       return false;
     }
     owners.set(path, file);
