@@ -90,6 +90,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       now: (options.now ?? new Date()).getTime(),
       gitDates: cache.gitDates ?? new Map(),
       cwd: paths.cwd,
+      memo: cache.published,
     });
 
   const templatesChanged = !options.changed || [...options.changed].some((path) => !relative(paths.templates, path).startsWith('..'));
@@ -111,7 +112,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let rendered = 0;
   const pages = await renderPages(site, templates, cache, () => progress({ stage: 'render', done: ++rendered, total }));
   const output = [...pages, ...(await readAssets(paths.templates, cache))];
-  checkLinks(site, storyFiles, output.map((file) => file.path));
+  checkLinks(site, storyFiles, output.map((file) => file.path), cache.links);
   if (hasErrors(problems())) return result(false);
 
   if (options.write === undefined) {

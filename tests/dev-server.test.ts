@@ -238,15 +238,20 @@ describe('dev server: live reload', () => {
     const events = await openEvents();
     try {
       expect(await events.next()).toEqual({ event: 'error', data: JSON.stringify('x.md:1:1  error  bad') });
+      // Earlier tests rebuilt this server, so the page is also told when that was.
+      expect(await events.next()).toMatchObject({ event: 'built' });
       server.reload();
       expect(await events.next()).toEqual({ event: 'ok', data: '' });
       expect(await events.next()).toEqual({ event: 'reload', data: '' });
     } finally {
       events.stop();
     }
-    // Fixed now: a page that connects later hears nothing about the old error.
+    // Fixed now: a page that connects later hears nothing about the old error, only when the site was built.
     const later = await openEvents();
     try {
+      const built = await later.next();
+      expect(built).toMatchObject({ event: 'built' });
+      expect(Number((built as { data: string }).data)).toBeGreaterThan(Date.now() - 60_000);
       server.reload();
       expect(await later.next()).toEqual({ event: 'reload', data: '' });
     } finally {
@@ -258,6 +263,7 @@ describe('dev server: live reload', () => {
     const events = await openEvents();
     try {
       const text = 'a.md:1:1  error  one\nb.md:2:3  error  two </pre><script>';
+      expect(await events.next()).toMatchObject({ event: 'built' });
       server.showError(text);
       const event = await events.next();
       expect(event).toEqual({ event: 'error', data: JSON.stringify(text) });

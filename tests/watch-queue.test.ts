@@ -31,7 +31,7 @@ describe('watch queue', () => {
 
   it('should turn a burst of 1,000 changes into one run with every path', async () => {
     const { run, batches } = instantRun();
-    const queue = createWatchQueue({ run });
+    const queue = createWatchQueue({ run, burstQuietMs: 40 });
     const paths = Array.from({ length: 1000 }, (_, i) => `content/story-${i}.md`);
     for (const path of paths) queue.add(path);
 
@@ -48,7 +48,7 @@ describe('watch queue', () => {
 
   it('should wait until no path has arrived for quietMs', async () => {
     const { run } = instantRun();
-    const queue = createWatchQueue({ run, quietMs: 40 });
+    const queue = createWatchQueue({ run, quietMs: 40, burstQuietMs: 40 });
     queue.add('a.md');
     await vi.advanceTimersByTimeAsync(30);
     queue.add('b.md');
@@ -60,7 +60,7 @@ describe('watch queue', () => {
 
   it('should collapse duplicate paths', async () => {
     const { run, batches } = instantRun();
-    const queue = createWatchQueue({ run });
+    const queue = createWatchQueue({ run, burstQuietMs: 40 });
     for (const path of ['a.md', 'b.md', 'a.md', 'a.md', 'b.md']) queue.add(path);
     await vi.advanceTimersByTimeAsync(40);
     expect(batches).toEqual([['a.md', 'b.md']]);
@@ -90,7 +90,7 @@ describe('watch queue', () => {
 
   it('should still wait out the quiet time for paths that arrive just before a run ends', async () => {
     const { run, batches, finish } = controlledRun();
-    const queue = createWatchQueue({ run });
+    const queue = createWatchQueue({ run, burstQuietMs: 40 });
     queue.add('first.md');
     await vi.advanceTimersByTimeAsync(40);
     queue.add('late.md');
@@ -191,4 +191,24 @@ describe('watch queue', () => {
     expect(idle).toBe(true);
     expect(run).toHaveBeenCalledTimes(1);
   });
+
+  it('should wait longer once a batch holds several paths, so a slow burst stays one run', async () => {
+    const run = vi.fn(async () => {});
+    const queue = createWatchQueue({ run });
+    queue.add('/site/content/one.md');
+    await vi.advanceTimersByTimeAsync(40);
+    expect(run).toHaveBeenCalledTimes(1); // a single save builds at once
+
+    queue.add('/site/content/burst-start.md');
+    for (let i = 0; i < 5; i++) {
+      queue.add(`/site/content/burst-${i}.md`);
+      await vi.advanceTimersByTimeAsync(200); // gaps a 40 ms window would split on
+    }
+    expect(run).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(run).toHaveBeenCalledTimes(2);
+    expect([...(run.mock.calls[1] as unknown as [Set<string>])[0]]).toHaveLength(6);
+    queue.close();
+  });
 });
+

@@ -3,18 +3,16 @@
 // each page's HTML keyed by everything it was rendered from. `dev` keeps one
 // cache for its whole session; a plain `build` starts with an empty one.
 import { createHash } from 'node:crypto';
-import type { Data } from 'vfile';
-import type { VFileMessage } from 'vfile-message';
+import type { VFile } from 'vfile';
 import type { Templates } from '../render/templates.js';
-import type { HeadlineView } from '../render/view-model.js';
 
 export interface CachedStory {
   /** Hash of the file's bytes. */
   hash: string;
-  text: string;
-  /** The story, its HTML and its links, as the per-file stages left them on the VFile. */
-  data: Data;
-  messages: VFileMessage[];
+  /** The file as the per-file stages (read, frontmatter, Markdown) left it. */
+  file: VFile;
+  /** How many of `file.messages` those stages made; later ones belong to one build only. */
+  ownMessages: number;
 }
 
 export interface CachedPage {
@@ -29,18 +27,24 @@ export interface BuildCache {
   assets: Map<string, string>;
   /** The parsed templates, reused until a template file changes. */
   templates: Templates | undefined;
-  /** Each story's entry in headline lists, and its hash, keyed by story and site settings. */
-  headlines: Map<string, { view: HeadlineView; key: string }>;
+  /** Per parsed story: its published form, reused while its HTML and dates are unchanged. */
+  published: WeakMap<object, unknown>;
+  /** Per published story: its entry in headline lists and that entry's hash. */
+  headlines: WeakMap<object, unknown>;
+  /** Per published story: what the link check found, while the site's set of pages is the same. */
+  links: WeakMap<object, unknown>;
   /** Last commit date of each story file, read from git once per cache. */
   gitDates: Map<string, string> | undefined;
 }
 
 export function createBuildCache(): BuildCache {
-  return { stories: new Map(), pages: new Map(), assets: new Map(), templates: undefined, headlines: new Map(), gitDates: undefined };
+  return { stories: new Map(), pages: new Map(), assets: new Map(), templates: undefined, published: new WeakMap(), headlines: new WeakMap(), links: new WeakMap(), gitDates: undefined };
 }
 
 export function hash(...parts: Array<string | Uint8Array>): string {
   const digest = createHash('sha1');
+  // One update for all-text input: each update call costs a trip into native code.
+  if (parts.every((part) => typeof part === 'string')) return digest.update(parts.join('\0')).digest('hex');
   for (const part of parts) digest.update(part).update('\0');
   return digest.digest('hex');
 }

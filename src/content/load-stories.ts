@@ -24,9 +24,8 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
   const files: VFile[] = new Array(paths.length);
   let done = 0;
 
-  const load = async (path: string): Promise<VFile> => {
+  const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
-    if (cached && changed && !changed.has(path)) return fromCache(path, cached);
     let bytes: Uint8Array;
     try {
       bytes = await readFile(path);
@@ -36,31 +35,37 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
       return file;
     }
     const key = hash(bytes);
-    if (cached?.hash === key) return fromCache(path, cached);
+    if (cached?.hash === key) return reuse(cached);
     const file = storyFromBytes(path, bytes);
     renderMarkdown((processor ??= createMarkdownProcessor()), file);
     file.data.hash = key;
-    cache.stories.set(path, { hash: key, text: String(file.value ?? ''), data: { ...file.data }, messages: [...file.messages] });
+    cache.stories.set(path, { hash: key, file, ownMessages: file.messages.length });
     return file;
   };
 
   for (let start = 0; start < paths.length; start += CONCURRENCY) {
     const batch = paths.slice(start, start + CONCURRENCY);
-    const loaded = await Promise.all(batch.map(load));
-    loaded.forEach((file, index) => (files[start + index] = file));
+    const pending: Array<Promise<void>> = [];
+    batch.forEach((path, index) => {
+      const cached = cache.stories.get(path);
+      // Trusted unread: the watcher said nothing about this file.
+      if (cached && changed && !changed.has(path)) files[start + index] = reuse(cached);
+      else pending.push(read(path).then((file) => void (files[start + index] = file)));
+    });
+    if (pending.length > 0) await Promise.all(pending);
     done += batch.length;
     options.onProgress?.(done, paths.length);
   }
 
-  const present = new Set(paths);
-  for (const path of cache.stories.keys()) if (!present.has(path)) cache.stories.delete(path);
+  if (cache.stories.size > paths.length) {
+    const present = new Set(paths);
+    for (const path of cache.stories.keys()) if (!present.has(path)) cache.stories.delete(path);
+  }
   return files;
 }
 
-/** A fresh VFile per build, so that site-level messages of one build never stick to the next. */
-function fromCache(path: string, cached: CachedStory): VFile {
-  const file = new VFile({ path, value: cached.text });
-  file.data = { ...cached.data };
-  file.messages.push(...cached.messages);
-  return file;
+/** The same file as last build, without the messages later stages added to it then. */
+function reuse(cached: CachedStory): VFile {
+  cached.file.messages.length = cached.ownMessages;
+  return cached.file;
 }

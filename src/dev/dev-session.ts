@@ -69,7 +69,9 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
 
   await rebuild();
   const queue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
-  const watcher = watch([options.content, options.templates, join(options.root, CONFIG_FILE)], { ignoreInitial: true });
+  // atomic: false — chokidar would hold back a delete for 100 ms to pair it with a re-create;
+  // the rebuild checks which files exist anyway, and a rename must not build half-done.
+  const watcher = watch([options.content, options.templates, join(options.root, CONFIG_FILE)], { ignoreInitial: true, atomic: false });
   watcher.on('all', (_event, path) => queue.add(resolve(options.cwd, path)));
   await new Promise<void>((ready) => watcher.once('ready', () => ready()));
 

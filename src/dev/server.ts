@@ -38,7 +38,8 @@ const HEARTBEAT_MS = 15_000;
 export const LIVE_RELOAD_TAG = `<script src="${SCRIPT_PATH}" defer></script>`;
 
 /**
- * The page side: reload on `reload`, show or clear the build error on `error` /
+ * The page side: reload on `reload`, or on connecting when told of a build newer
+ * than the page (`built`); show or clear the build error on `error` /
  * `ok`, and reload once after reconnecting, since the site may have changed
  * while the server was away. The error text holds file content, so it is only
  * ever set as textContent. `error` is also the name EventSource gives its own
@@ -54,6 +55,10 @@ export const LIVE_RELOAD_SCRIPT = `(() => {
       connectedBefore = true;
     });
     source.addEventListener('reload', () => location.reload());
+    // A rebuild that finished while this page was loading sent its reload before we listened.
+    source.addEventListener('built', (event) => {
+      if (Number(event.data) > performance.timeOrigin) location.reload();
+    });
     source.addEventListener('ok', () => {
       overlay?.remove();
       overlay = null;
@@ -136,6 +141,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 function createEventChannel() {
   const clients = new Set<ServerResponse>();
   let error: string | null = null;
+  let builtAt = 0;
   const send = (res: ServerResponse, event: string, data = '') => res.write(`event: ${event}\ndata: ${data}\n\n`);
   const broadcast = (event: string, data?: string) => clients.forEach((res) => send(res, event, data));
   const heartbeat = setInterval(() => clients.forEach((res) => res.write(': heartbeat\n\n')), HEARTBEAT_MS);
@@ -146,12 +152,14 @@ function createEventChannel() {
       // Reconnect quickly after a restart of `broadsheet dev`.
       res.write('retry: 1000\n\n');
       if (error !== null) send(res, 'error', JSON.stringify(error));
+      if (builtAt > 0) send(res, 'built', String(builtAt));
       clients.add(res);
       res.on('close', () => clients.delete(res));
     },
     reload() {
       if (error !== null) broadcast('ok');
       error = null;
+      builtAt = Date.now();
       broadcast('reload');
     },
     showError(text: string) {

@@ -1,7 +1,9 @@
 // The watcher's brain, apart from chokidar so it can be tested with fake timers:
 // changed paths gather into batches, and one rebuild runs at a time. A batch is
-// due once paths stop arriving for `quietMs` (a `git checkout` of 1,000 files is
-// one rebuild) or `maxWaitMs` after its first path (a steady stream still builds).
+// due once paths stop arriving for `quietMs` — longer (`burstQuietMs`) once the
+// batch holds several paths, so a `git checkout` of 1,000 files on a loaded
+// machine is still one rebuild while a single save builds at once — or
+// `maxWaitMs` after its first path (a steady stream still builds).
 // Paths that arrive during a rebuild are held and become the next batch.
 
 export interface WatchQueueOptions {
@@ -9,7 +11,9 @@ export interface WatchQueueOptions {
   run: (changed: ReadonlySet<string>) => Promise<void>;
   /** How long no new path must arrive before a batch runs. Default: 40 ms. */
   quietMs?: number;
-  /** The longest a batch waits after its first path. Default: 400 ms. */
+  /** The quiet time once a batch holds more than one path: a burst is under way. Default: 250 ms. */
+  burstQuietMs?: number;
+  /** The longest a batch waits after its first path. Default: 2,000 ms. */
   maxWaitMs?: number;
   /** Told when `run` rejects; the queue goes on. Default: `console.error`. */
   onError?: (error: unknown) => void;
@@ -26,13 +30,15 @@ export interface WatchQueue {
 
 const defaults = {
   quietMs: 40,
-  maxWaitMs: 400,
+  burstQuietMs: 250,
+  maxWaitMs: 2000,
   onError: (error: unknown) => console.error(error),
 } satisfies Omit<WatchQueueOptions, 'run'>;
 
 export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
   const { run } = options;
   const quietMs = options.quietMs ?? defaults.quietMs;
+  const burstQuietMs = options.burstQuietMs ?? defaults.burstQuietMs;
   const maxWaitMs = options.maxWaitMs ?? defaults.maxWaitMs;
   const onError = options.onError ?? defaults.onError;
   let pending = new Set<string>();
@@ -87,7 +93,7 @@ export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
       // The clock keeps running during a rebuild, so a batch that waited through
       // a long one is already due and runs straight after it.
       clearTimeout(quietTimer);
-      quietTimer = setTimeout(flush, quietMs);
+      quietTimer = setTimeout(flush, pending.size > 1 ? burstQuietMs : quietMs);
       maxTimer ??= setTimeout(flush, maxWaitMs);
     },
     idle() {

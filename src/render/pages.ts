@@ -18,38 +18,38 @@ export interface OutputFile {
 export async function renderPages(site: Site, templates: Templates, cache: BuildCache, onPage: () => void = () => {}): Promise<OutputFile[]> {
   const configKey = hash(JSON.stringify(site.config));
   const siteKey = hash(templates.key, configKey);
-  // A story's headline entry depends only on the story and the settings: reuse it across rebuilds.
-  const entries = new Map<PublishedStory, { view: HeadlineView; key: string }>();
+  // A story's headline entry depends only on the story and the settings: reuse it across rebuilds
+  // (the site model hands back the same story object while the story is unchanged).
   const entryOf = (story: PublishedStory) => {
-    let entry = entries.get(story);
-    if (entry) return entry;
-    const id = `${configKey}|${story.slug}|${story.hash}|${story.updated?.iso ?? ''}`;
-    entry = cache.headlines.get(id);
-    if (!entry) {
-      const view = views.headline(story);
-      cache.headlines.set(id, (entry = { view, key: hash(JSON.stringify(view)) }));
-    }
-    entries.set(story, entry);
+    const known = cache.headlines.get(story) as { configKey: string; view: HeadlineView; key: string } | undefined;
+    if (known?.configKey === configKey) return known;
+    const view = views.headline(story);
+    const entry = { configKey, view, key: hash(JSON.stringify(view)) };
+    cache.headlines.set(story, entry);
     return entry;
   };
   const views = createViews(site, (story) => entryOf(story).view);
   const headlineKey = (story: PublishedStory) => entryOf(story).key;
-  // Keys are compared, never stored on disk: joining is enough, hashing each would cost more.
-  const keyOf = (parts: string[], listed: readonly PublishedStory[]) => [siteKey, ...parts, ...listed.map(headlineKey)].join('|');
+  // Keys are only compared; hashing a list keeps every page's key short.
+  const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map(headlineKey));
+  const keyOf = (parts: string[], listed: readonly PublishedStory[]) => [siteKey, ...parts, listKey(listed)].join('|');
 
   const pages: OutputFile[] = [];
-  const page = async (path: string, template: PageTemplate, key: string, view: () => object) => {
+  // Synchronous when the page is reused, so ten thousand unchanged pages cost no awaits.
+  const page = (path: string, template: PageTemplate, key: string, view: () => object): Promise<void> | undefined => {
     const cached = cache.pages.get(path);
     if (cached?.key === key) {
       pages.push({ path, contents: cached.contents, fresh: false });
-    } else {
-      const html = await templates.render(template, view());
+      onPage();
+      return undefined;
+    }
+    return templates.render(template, view()).then((html) => {
       if (html !== undefined) {
         cache.pages.set(path, { key, contents: html });
         pages.push({ path, contents: html, fresh: true });
       }
-    }
-    onPage();
+      onPage();
+    });
   };
 
   await page('index.html', 'index', keyOf(['index'], site.stories), () => views.index(site.stories));
@@ -57,9 +57,16 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     const latest = site.stories.slice(0, site.config.headlines);
     await page('404.html', '404', keyOf(['404'], latest), () => views.notFound(site.stories));
   }
+  // Every story older than the newest few lists the same headlines: work that list out once.
+  const newest = new Set(site.stories.slice(0, site.config.headlines + 1));
+  const common = site.stories.slice(0, site.config.headlines);
+  const commonKey = listKey(common);
   for (const story of site.stories) {
-    const listed = moreHeadlines(site, story);
-    await page(`${story.slug}/index.html`, 'article', keyOf(['article', story.hash, story.updated?.iso ?? ''], listed), () => views.article(story, listed));
+    const own = newest.has(story);
+    const listed = own ? moreHeadlines(site, story) : common;
+    const key = [siteKey, 'article', story.hash, story.updated?.iso ?? '', own ? listKey(listed) : commonKey].join('|');
+    const rendering = page(`${story.slug}/index.html`, 'article', key, () => views.article(story, listed));
+    if (rendering) await rendering;
   }
   for (const redirect of site.redirects) {
     await page(redirect.path, 'redirect', keyOf(['redirect', redirect.story.slug, redirect.story.title], []), () => views.article(redirect.story, []));
@@ -67,7 +74,6 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
 
   const present = new Set(pages.map((p) => p.path));
   for (const path of cache.pages.keys()) if (!present.has(path)) cache.pages.delete(path);
-  if (cache.headlines.size > 2 * site.stories.length + 100) cache.headlines.clear();
   return pages;
 }
 

@@ -3,43 +3,70 @@
 // network and belongs to a separate, slower check.
 import { closest } from 'fastest-levenshtein';
 import type { VFile } from 'vfile';
+import { hash } from '../cache/build-cache.js';
 import { fail } from '../report/messages.js';
+import type { StoryLink } from '../markdown/rehype-collect-links.js';
 import type { Site } from './model.js';
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
-/** `outputs`: every path the build writes (`index.html`, `slug/index.html`, `assets/style.css`, …). */
-export function checkLinks(site: Site, files: readonly VFile[], outputs: readonly string[]): void {
+interface Finding {
+  reason: string;
+  place: { line: number; column: number };
+}
+
+/**
+ * `outputs`: every path the build writes (`index.html`, `slug/index.html`, `assets/style.css`, …).
+ * `memo` keeps each story's findings while neither the story nor the site's set of pages changes.
+ */
+export function checkLinks(site: Site, files: readonly VFile[], outputs: readonly string[], memo = new WeakMap<object, unknown>()): void {
   const base = new URL(site.config.url);
-  const pages = new Set<string>();
-  for (const path of outputs) {
-    pages.add(base.pathname + path);
-    if (path === 'index.html' || path.endsWith('/index.html')) pages.add(base.pathname + path.slice(0, -'index.html'.length));
-  }
+  const outputsKey = hash(site.config.url, ...outputs);
+  let pages: Set<string> | undefined;
+  const pagesOf = () => {
+    if (pages) return pages;
+    pages = new Set<string>();
+    for (const path of outputs) {
+      pages.add(base.pathname + path);
+      if (path === 'index.html' || path.endsWith('/index.html')) pages.add(base.pathname + path.slice(0, -'index.html'.length));
+    }
+    return pages;
+  };
   const bySource = new Map(site.stories.map((story) => [story.source, story]));
-  const known = () => [...pages].filter((path) => path.endsWith('/'));
 
   for (const file of files) {
     const story = bySource.get(file.path);
     if (!story) continue;
-    const here = new URL(`${story.slug}/`, base);
-    for (const link of file.data.links ?? []) {
-      // Most links go elsewhere; skip them before paying for URL parsing.
-      if (SCHEME.test(link.url) && !link.url.startsWith(base.origin)) continue;
-      let url: URL;
-      try {
-        url = new URL(link.url, here);
-      } catch {
-        continue;
-      }
-      if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) continue;
-      const path = safeDecode(url.pathname);
-      if (pages.has(path) || pages.has(`${path}/`)) continue;
-      const candidates = known();
-      const guess = candidates.length > 0 ? `; did you mean ${closest(path, candidates)}?` : '';
-      fail(file, `The link to ${link.url} leads to no page on this site${guess}`, { line: link.line, column: link.column }, 'links/broken');
+    let known = memo.get(story) as { key: string; findings: Finding[] } | undefined;
+    if (known?.key !== outputsKey) {
+      known = { key: outputsKey, findings: findBroken(story.slug, file.data.links ?? [], base, pagesOf) };
+      memo.set(story, known);
     }
+    for (const { reason, place } of known.findings) fail(file, reason, place, 'links/broken');
   }
+}
+
+function findBroken(slug: string, links: readonly StoryLink[], base: URL, pagesOf: () => Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  const here = new URL(`${slug}/`, base);
+  for (const link of links) {
+    // Most links go elsewhere; skip them before paying for URL parsing.
+    if (SCHEME.test(link.url) && !link.url.startsWith(base.origin)) continue;
+    let url: URL;
+    try {
+      url = new URL(link.url, here);
+    } catch {
+      continue;
+    }
+    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) continue;
+    const path = safeDecode(url.pathname);
+    const pages = pagesOf();
+    if (pages.has(path) || pages.has(`${path}/`)) continue;
+    const candidates = [...pages].filter((page) => page.endsWith('/'));
+    const guess = candidates.length > 0 ? `; did you mean ${closest(path, candidates)}?` : '';
+    findings.push({ reason: `The link to ${link.url} leads to no page on this site${guess}`, place: { line: link.line, column: link.column } });
+  }
+  return findings;
 }
 
 function safeDecode(path: string): string {

@@ -40,6 +40,8 @@ export interface PublishOptions {
   gitDates: ReadonlyMap<string, string>;
   /** Printed paths are relative to this folder. */
   cwd: string;
+  /** Published stories of earlier builds, by story, reused while unchanged (keeps rebuilds cheap). */
+  memo?: WeakMap<object, unknown> | undefined;
 }
 
 /** URL paths the site itself writes to; a story there would overwrite them. */
@@ -48,21 +50,22 @@ export const RESERVED_PATHS: ReadonlySet<string> = new Set(['assets', '404.html'
 export function createSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions): Site {
   const owners = new Map<string, VFile>();
   const claim = (file: VFile, path: string, what: 'slug' | 'alias'): boolean => {
-    const place = () => ({ line: lineOf(file, what === 'slug' ? 'slug' : 'aliases'), column: 1 });
-    const fix = what === 'slug' ? `set another with slug: ${path}-story` : 'remove it from `aliases`';
-    if (RESERVED_PATHS.has(path.split('/')[0] ?? '')) {
-      fail(file, `The ${what} "${path}" is reserved for the site's own files; ${fix}`, place(), `site/reserved-${what}`);
-      return false;
-    }
+    const reserved = RESERVED_PATHS.has(what === 'slug' ? path : (path.split('/')[0] ?? ''));
     const owner = owners.get(path);
-    if (owner) {
-      const who = owner === file ? 'this story' : relative(options.cwd, owner.path);
-      const fix = what === 'slug' ? `give this story its own with a line such as slug: ${path}-2` : 'remove it from `aliases`';
-      fail(file, `The ${what} "${path}" is already used by ${who}; ${fix}`, place(), `site/duplicate-${what}`);
-      return false;
+    if (!reserved && !owner) {
+      owners.set(path, file);
+      return true;
     }
-    owners.set(path, file);
-    return true;
+    const place = { line: lineOf(file, what === 'slug' ? 'slug' : 'aliases'), column: 1 };
+    if (reserved) {
+      const fix = what === 'slug' ? `set another with slug: ${path}-story` : 'remove it from `aliases`';
+      fail(file, `The ${what} "${path}" is reserved for the site's own files; ${fix}`, place, `site/reserved-${what}`);
+    } else {
+      const who = owner === file ? 'this story' : relative(options.cwd, owner?.path ?? '');
+      const fix = what === 'slug' ? `give this story its own with a line such as slug: ${path}-2` : 'remove it from `aliases`';
+      fail(file, `The ${what} "${path}" is already used by ${who}; ${fix}`, place, `site/duplicate-${what}`);
+    }
+    return false;
   };
 
   const published: Array<{ file: VFile; story: PublishedStory }> = [];
@@ -72,7 +75,13 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
     if (story.draft && !options.drafts) continue;
     if (story.date.time > options.now && !options.future) continue;
     if (!claim(file, story.slug, 'slug')) continue;
-    published.push({ file, story: { ...story, updated: updatedOf(story, file, config, options), html, hash, source: file.path } });
+    const updated = updatedOf(story, file, config, options);
+    let entry = options.memo?.get(story) as PublishedStory | undefined;
+    if (!entry || entry.html !== html || entry.updated?.iso !== updated?.iso) {
+      entry = { ...story, updated, html, hash, source: file.path };
+      options.memo?.set(story, entry);
+    }
+    published.push({ file, story: entry });
   }
 
   const redirects: Redirect[] = [];
@@ -83,13 +92,20 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
     }
   }
 
-  const stories = published.map((entry) => entry.story).sort(newestFirst);
+  const stories = sortNewestFirst(published.map((entry) => entry.story));
   redirects.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { config, stories, redirects };
 }
 
 export function newestFirst(a: Story, b: Story): number {
   return b.date.time - a.date.time || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+}
+
+/** Same order as `newestFirst`; sorts small uniform records, which is several times faster at 100,000 stories. */
+function sortNewestFirst<T extends Story>(stories: readonly T[]): T[] {
+  const keys = stories.map((story, index) => ({ time: story.date.time, slug: story.slug, index }));
+  keys.sort((a, b) => b.time - a.time || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  return keys.map((key) => stories[key.index] as T);
 }
 
 /** The `config.headlines` most recent published stories other than `story`. */
