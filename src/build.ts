@@ -15,7 +15,8 @@ import { pageCount, renderPages, type OutputFile } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
 import { hasErrors } from './report/messages.js';
 import { checkLinks } from './site/check-links.js';
-import { createSite, type Site } from './site/model.js';
+import type { Site } from './site/model.js';
+import { buildSite } from './site/update-site.js';
 import { writeOutput } from './write/write-output.js';
 
 export interface BuildOptions {
@@ -73,8 +74,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const { file: configFile, config } = await loadConfig(paths.root);
 
-  const known = options.changed && cache.stories.size > 0 ? updateStoryList(paths.content, cache.stories.keys(), options.changed) : undefined;
+  const known = options.changed && cache.storyPaths ? updateStoryList(paths.content, cache.storyPaths, (path) => cache.stories.has(path), options.changed) : undefined;
   const storyPaths = known ?? (await discoverStories(paths.content));
+  cache.storyPaths = storyPaths;
   const storyFiles = await loadStories(storyPaths, {
     cache,
     changed: options.changed,
@@ -82,37 +84,46 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
 
   if (config?.updated_from_git && !cache.gitDates) cache.gitDates = await lastCommitDates(paths.content);
-  const site =
+  const model =
     config &&
-    createSite(config, storyFiles, {
-      drafts: options.drafts ?? false,
-      future: options.future ?? false,
-      now: (options.now ?? new Date()).getTime(),
-      gitDates: cache.gitDates ?? new Map(),
-      cwd: paths.cwd,
-      memo: cache.published,
-    });
+    buildSite(
+      config,
+      storyFiles,
+      {
+        drafts: options.drafts ?? false,
+        future: options.future ?? false,
+        now: (options.now ?? new Date()).getTime(),
+        gitDates: cache.gitDates ?? new Map(),
+        cwd: paths.cwd,
+        memo: cache.published,
+      },
+      cache.site,
+    );
+  const site = model?.site;
 
   const templatesChanged = !options.changed || [...options.changed].some((path) => !relative(paths.templates, path).startsWith('..'));
   const templates = cache.templates && !templatesChanged && cache.templates.files().length === 0 ? cache.templates : await loadTemplates(paths.templates, paths.cwd);
   cache.templates = templates;
-  const problems = () => [configFile, ...storyFiles, ...templates.files()].filter((file) => file.messages.length > 0);
-  const result = (ok: boolean, pages: OutputFile[] = []): BuildResult => ({
-    ok,
-    files: problems(),
-    stories: site?.stories.length ?? 0,
-    briefs: site?.stories.filter((story) => story.isBrief).length ?? 0,
-    pages: pages.filter((page) => page.path.endsWith('.html')).length,
-    rendered: pages.filter((page) => page.fresh && page.path.endsWith('.html')).length,
-    out: paths.out,
-  });
+  const problems = () => withMessages([configFile], storyFiles, templates.files());
+  const result = (ok: boolean, pages: OutputFile[] = []): BuildResult => {
+    let briefs = 0;
+    let html = 0;
+    let rendered = 0;
+    for (const story of site?.stories ?? []) if (story.isBrief) briefs++;
+    for (const page of pages) {
+      if (!page.path.endsWith('.html')) continue;
+      html++;
+      if (page.fresh) rendered++;
+    }
+    return { ok, files: problems(), stories: site?.stories.length ?? 0, briefs, pages: html, rendered, out: paths.out };
+  };
   if (!site || hasErrors(problems())) return result(false);
 
   const total = pageCount(site, templates);
   let rendered = 0;
   const pages = await renderPages(site, templates, cache, () => progress({ stage: 'render', done: ++rendered, total }));
   const output = [...pages, ...(await readAssets(paths.templates, cache))];
-  checkLinks(site, storyFiles, output.map((file) => file.path), cache.links);
+  checkLinks(site, output.map((file) => file.path), cache.links);
   if (hasErrors(problems())) return result(false);
 
   if (options.write === undefined) {
@@ -121,7 +132,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } else if (options.write) {
     await options.write(output, site);
   }
+  // Only a model that built without errors may be updated in place next time.
+  cache.site = model?.snapshot;
   return result(true, output);
+}
+
+function withMessages(...groups: ReadonlyArray<readonly VFile[]>): VFile[] {
+  const files: VFile[] = [];
+  for (const group of groups) for (const file of group) if (file.messages.length > 0) files.push(file);
+  return files;
 }
 
 function resolvePaths(options: BuildOptions) {

@@ -4,7 +4,9 @@
 // cache for its whole session; a plain `build` starts with an empty one.
 import { createHash } from 'node:crypto';
 import type { VFile } from 'vfile';
+import type { MarkdownProcessor } from '../markdown/processor.js';
 import type { Templates } from '../render/templates.js';
+import type { SiteSnapshot } from '../site/update-site.js';
 
 export interface CachedStory {
   /** Hash of the file's bytes. */
@@ -21,7 +23,11 @@ export interface CachedPage {
 }
 
 export interface BuildCache {
+  /** The sorted story paths of the last build. */
+  storyPaths: readonly string[] | undefined;
   stories: Map<string, CachedStory>;
+  /** Built on first use, then reused: building the unified processor costs more than running it once. */
+  processor: MarkdownProcessor | undefined;
   pages: Map<string, CachedPage>;
   /** Output path of each asset → hash of its bytes. */
   assets: Map<string, string>;
@@ -31,14 +37,18 @@ export interface BuildCache {
   published: WeakMap<object, unknown>;
   /** Per published story: its entry in headline lists and that entry's hash. */
   headlines: WeakMap<object, unknown>;
+  /** Per published story: its rendered article page, with the settings and headline list it shows. */
+  articles: WeakMap<object, unknown>;
   /** Per published story: what the link check found, while the site's set of pages is the same. */
   links: WeakMap<object, unknown>;
+  /** The site model of the last successful build, for updating in place. */
+  site: SiteSnapshot | undefined;
   /** Last commit date of each story file, read from git once per cache. */
   gitDates: Map<string, string> | undefined;
 }
 
 export function createBuildCache(): BuildCache {
-  return { stories: new Map(), pages: new Map(), assets: new Map(), templates: undefined, published: new WeakMap(), headlines: new WeakMap(), links: new WeakMap(), gitDates: undefined };
+  return { storyPaths: undefined, stories: new Map(), processor: undefined, pages: new Map(), assets: new Map(), templates: undefined, published: new WeakMap(), headlines: new WeakMap(), articles: new WeakMap(), links: new WeakMap(), site: undefined, gitDates: undefined };
 }
 
 export function hash(...parts: Array<string | Uint8Array>): string {

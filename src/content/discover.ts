@@ -23,14 +23,18 @@ export async function discoverStories(contentDir: string): Promise<string[]> {
  * `undefined` (walk the folder) when a change inside the content folder is not
  * a story file, such as a folder renamed or deleted whole.
  */
-export function updateStoryList(contentDir: string, known: Iterable<string>, changed: ReadonlySet<string>): string[] | undefined {
-  const list = new Set(known);
+export function updateStoryList(contentDir: string, known: readonly string[], isKnown: (path: string) => boolean, changed: ReadonlySet<string>): readonly string[] | undefined {
+  const added: string[] = [];
+  const removed = new Set<string>();
   for (const path of changed) {
     if (!path.startsWith(contentDir + sep)) continue;
     const inside = path.slice(contentDir.length);
     if (!STORY.test(path) || inside.split(sep).some((part) => part.startsWith('.'))) return undefined;
-    if (existsSync(path)) list.add(path);
-    else list.delete(path);
+    const exists = existsSync(path);
+    if (exists && !isKnown(path)) added.push(path);
+    else if (!exists && isKnown(path)) removed.add(path);
   }
-  return [...list].sort();
+  // Only edits: the list the last build used, already sorted.
+  if (added.length === 0 && removed.size === 0) return known;
+  return [...known.filter((path) => !removed.has(path)), ...added].sort();
 }

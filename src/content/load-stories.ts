@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { VFile } from 'vfile';
 import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
-import { createMarkdownProcessor, renderMarkdown, type MarkdownProcessor } from '../markdown/processor.js';
+import { createMarkdownProcessor, renderMarkdown } from '../markdown/processor.js';
 import { fail } from '../report/messages.js';
 import { storyFromBytes } from './read-story.js';
 
@@ -20,7 +20,6 @@ export interface LoadOptions {
 
 export async function loadStories(paths: readonly string[], options: LoadOptions): Promise<VFile[]> {
   const { cache, changed } = options;
-  let processor: MarkdownProcessor | undefined;
   const files: VFile[] = new Array(paths.length);
   let done = 0;
 
@@ -37,7 +36,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     const key = hash(bytes);
     if (cached?.hash === key) return reuse(cached);
     const file = storyFromBytes(path, bytes);
-    renderMarkdown((processor ??= createMarkdownProcessor()), file);
+    renderMarkdown((cache.processor ??= createMarkdownProcessor()), file);
     file.data.hash = key;
     cache.stories.set(path, { hash: key, file, ownMessages: file.messages.length });
     return file;

@@ -5,13 +5,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { watch } from 'chokidar';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type BuildResult } from '../build.js';
 import { createBuildCache } from '../cache/build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
 import { createSyncedOutput, syncOutput } from '../write/sync-output.js';
 import { LIVE_RELOAD_TAG, startDevServer } from './server.js';
 import { createWatchQueue } from './watch-queue.js';
+import type { WatcherData, WatcherMessage } from './watcher-process.js';
 
 export interface DevOptions extends Pick<BuildOptions, 'drafts' | 'future'> {
   root: string;
@@ -69,18 +71,24 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
 
   await rebuild();
   const queue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
-  // atomic: false — chokidar would hold back a delete for 100 ms to pair it with a re-create;
-  // the rebuild checks which files exist anyway, and a rename must not build half-done.
-  const watcher = watch([options.content, options.templates, join(options.root, CONFIG_FILE)], { ignoreInitial: true, atomic: false });
-  watcher.on('all', (_event, path) => queue.add(resolve(options.cwd, path)));
-  await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+  const data: WatcherData = { paths: [options.content, options.templates, join(options.root, CONFIG_FILE)] };
+  const watcher = fork(fileURLToPath(new URL('./watcher-process.js', import.meta.url)), [JSON.stringify(data)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((ready, fail) => {
+    watcher.on('message', (message: WatcherMessage) => {
+      if (message.type === 'ready') ready();
+      else if (message.type === 'change') queue.add(resolve(options.cwd, message.path));
+      else options.onCrash(new Error(`watching files failed: ${message.message}`));
+    });
+    watcher.once('error', fail);
+  });
 
   return {
     url: server.url,
     idle: () => queue.idle(),
     async close() {
       queue.close();
-      await watcher.close();
+      if (watcher.connected) watcher.send('close');
+      await new Promise((exited) => (watcher.exitCode !== null ? exited(null) : watcher.once('exit', exited)));
       await server.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -9,7 +9,7 @@
 export interface WatchQueueOptions {
   /** Rebuilds with the paths changed since the last run. Never called twice at once. */
   run: (changed: ReadonlySet<string>) => Promise<void>;
-  /** How long no new path must arrive before a batch runs. Default: 40 ms. */
+  /** How long no new path must arrive before a batch runs. Default: 25 ms. */
   quietMs?: number;
   /** The quiet time once a batch holds more than one path: a burst is under way. Default: 250 ms. */
   burstQuietMs?: number;
@@ -29,7 +29,7 @@ export interface WatchQueue {
 }
 
 const defaults = {
-  quietMs: 40,
+  quietMs: 25,
   burstQuietMs: 250,
   maxWaitMs: 2000,
   onError: (error: unknown) => console.error(error),

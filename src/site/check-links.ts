@@ -2,7 +2,6 @@
 // is an error at the link itself. External links are not fetched; that needs the
 // network and belongs to a separate, slower check.
 import { closest } from 'fastest-levenshtein';
-import type { VFile } from 'vfile';
 import { hash } from '../cache/build-cache.js';
 import { fail } from '../report/messages.js';
 import type { StoryLink } from '../markdown/rehype-collect-links.js';
@@ -19,9 +18,9 @@ interface Finding {
  * `outputs`: every path the build writes (`index.html`, `slug/index.html`, `assets/style.css`, …).
  * `memo` keeps each story's findings while neither the story nor the site's set of pages changes.
  */
-export function checkLinks(site: Site, files: readonly VFile[], outputs: readonly string[], memo = new WeakMap<object, unknown>()): void {
+export function checkLinks(site: Site, outputs: readonly string[], memo = new WeakMap<object, unknown>()): void {
   const base = new URL(site.config.url);
-  const outputsKey = hash(site.config.url, ...outputs);
+  const outputsKey = keyOf(site.config.url, outputs);
   let pages: Set<string> | undefined;
   const pagesOf = () => {
     if (pages) return pages;
@@ -32,18 +31,22 @@ export function checkLinks(site: Site, files: readonly VFile[], outputs: readonl
     }
     return pages;
   };
-  const bySource = new Map(site.stories.map((story) => [story.source, story]));
-
-  for (const file of files) {
-    const story = bySource.get(file.path);
-    if (!story) continue;
+  for (const story of site.stories) {
     let known = memo.get(story) as { key: string; findings: Finding[] } | undefined;
     if (known?.key !== outputsKey) {
-      known = { key: outputsKey, findings: findBroken(story.slug, file.data.links ?? [], base, pagesOf) };
+      known = { key: outputsKey, findings: findBroken(story.slug, story.file.data.links ?? [], base, pagesOf) };
       memo.set(story, known);
     }
-    for (const { reason, place } of known.findings) fail(file, reason, place, 'links/broken');
+    for (const { reason, place } of known.findings) fail(story.file, reason, place, 'links/broken');
   }
+}
+
+// The last key worked out, so an unchanged set of pages (the usual rebuild) costs one pass of comparisons.
+let last: { url: string; outputs: readonly string[]; key: string } | undefined;
+function keyOf(url: string, outputs: readonly string[]): string {
+  const same = last && last.url === url && last.outputs.length === outputs.length && outputs.every((path, index) => path === last?.outputs[index]);
+  if (!same || !last) last = { url, outputs, key: hash(url, ...outputs) };
+  return last.key;
 }
 
 function findBroken(slug: string, links: readonly StoryLink[], base: URL, pagesOf: () => Set<string>): Finding[] {

@@ -12,8 +12,8 @@ export interface PublishedStory extends Story {
   html: string;
   /** Hash of the story file: with the page's other inputs, it decides whether the page is rendered again. */
   hash: string;
-  /** Path of the story file. */
-  source: string;
+  /** The story's file, where messages about it go. */
+  file: VFile;
 }
 
 export interface Redirect {
@@ -68,7 +68,7 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
     return false;
   };
 
-  const published: Array<{ file: VFile; story: PublishedStory }> = [];
+  const published: PublishedStory[] = [];
   for (const file of files) {
     const { story, html, hash } = file.data;
     if (!story || html === undefined || hash === undefined) continue;
@@ -78,21 +78,22 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
     const updated = updatedOf(story, file, config, options);
     let entry = options.memo?.get(story) as PublishedStory | undefined;
     if (!entry || entry.html !== html || entry.updated?.iso !== updated?.iso) {
-      entry = { ...story, updated, html, hash, source: file.path };
+      entry = { ...story, updated, html, hash, file };
       options.memo?.set(story, entry);
     }
-    published.push({ file, story: entry });
+    published.push(entry);
   }
 
   const redirects: Redirect[] = [];
-  for (const { file, story } of published) {
+  for (const story of published) {
+    if (story.aliases.length === 0) continue;
     for (const alias of story.aliases) {
-      if (!claim(file, alias, 'alias')) continue;
+      if (!claim(story.file, alias, 'alias')) continue;
       redirects.push({ path: /\.html?$/.test(alias) ? alias : `${alias}/index.html`, story });
     }
   }
 
-  const stories = sortNewestFirst(published.map((entry) => entry.story));
+  const stories = sortNewestFirst(published);
   redirects.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { config, stories, redirects };
 }
@@ -115,7 +116,7 @@ export function moreHeadlines(site: Site, story: Story): PublishedStory[] {
 }
 
 /** The declared `updated`, else the last commit date; shown only when later than the story's date. */
-function updatedOf(story: Story, file: VFile, config: SiteConfig, options: PublishOptions) {
+export function updatedOf(story: Story, file: VFile, config: SiteConfig, options: PublishOptions) {
   const fromGit = config.updated_from_git ? options.gitDates.get(file.path) : undefined;
   const updated = story.updated ?? (fromGit ? parseStoryDate(fromGit) : undefined);
   return updated && updated.time > story.date.time ? updated : undefined;

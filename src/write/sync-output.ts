@@ -25,8 +25,13 @@ export async function syncOutput(output: SyncedOutput, files: readonly OutputFil
     await mkdir(output.dir, { recursive: true });
   }
   let written = 0;
+  let kept = 0;
+  const added: string[] = [];
   for (const file of files) {
-    if (!file.fresh && output.paths.has(file.path)) continue;
+    const had = output.paths.has(file.path);
+    if (had) kept++;
+    else added.push(file.path);
+    if (!file.fresh && had) continue;
     const target = join(output.dir, file.path);
     await mkdir(dirname(target), { recursive: true });
     const contents = typeof file.contents === 'string' && file.path.endsWith('.html') ? output.transformHtml(file.contents) : file.contents;
@@ -34,15 +39,19 @@ export async function syncOutput(output: SyncedOutput, files: readonly OutputFil
     await rename(`${target}.tmp-${process.pid}`, target);
     written++;
   }
-  const present = new Set(files.map((file) => file.path));
   let removed = 0;
-  for (const path of output.paths) {
-    if (present.has(path)) continue;
-    await rm(join(output.dir, path), { force: true });
-    // A story's page lives in a folder of its own; leave no empty folder behind.
-    await rmdir(dirname(join(output.dir, path))).catch(() => {});
-    removed++;
+  if (kept < output.paths.size) {
+    const present = new Set(files.map((file) => file.path));
+    for (const path of output.paths) {
+      if (present.has(path)) continue;
+      await rm(join(output.dir, path), { force: true });
+      // A story's page lives in a folder of its own; leave no empty folder behind.
+      await rmdir(dirname(join(output.dir, path))).catch(() => {});
+      removed++;
+    }
+    output.paths = present;
+  } else {
+    for (const path of added) output.paths.add(path);
   }
-  output.paths = present;
   return { written, removed };
 }
