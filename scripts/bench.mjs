@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --sizes 1000,10000] [--runs 3]
+// npm run bench [-- --sizes 1000,10000] [--runs 1]
 // Builds corpora from ../shared/corpus/generate.mjs with the project's own
 // templates and prints figures: whole-process cold builds with the output on
 // disk and on /dev/shm, and in `dev`, the time from saving one story to the
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const generator = join(repo, '../shared/corpus/generate.mjs');
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, runs: { type: 'string', default: '1' } } });
 const sizes = values.sizes.split(',').map(Number);
 const runs = Number(values.runs);
 const bin = join(repo, 'bin/broadsheet.js');
@@ -38,33 +38,35 @@ function timeBuild(site, out) {
   return performance.now() - started;
 }
 
+// Save a story, wait for dev to report the rebuild, fetch the page: the time a
+// writer waits. Polling the server from this process would slow the rebuild it
+// measures, so it fetches once per build report.
 async function devLatency(site, edits) {
   const { startDevSession } = await import(join(repo, 'lib/dev/dev-session.js'));
-  let url;
+  let built;
   const session = await startDevSession({
     root: site, content: join(site, 'content'), templates: join(site, 'templates'), cwd: site, port: 0,
-    onBuild: () => {}, onCrash: (error) => console.error(error), describe: () => '',
+    onBuild: () => built?.(), onCrash: (error) => console.error(error), describe: () => '',
   });
-  url = session.url;
-  const files = readdirSync(join(site, 'content')).sort().slice(0, edits);
+  const files = readdirSync(join(site, 'content')).sort().slice(0, edits + 2);
   const latencies = [];
   for (const [i, name] of files.entries()) {
     const path = join(site, 'content', name);
     const marker = `bench-edit-${i}-${Date.now()}`;
     const text = readFileSync(path, 'utf8');
+    await new Promise((r) => setTimeout(r, 300));
     const started = performance.now();
     writeFileSync(path, `${text}\n${marker}\n`);
-    const page = `${url}${name.replace(/\.md$/, '')}/`;
+    const page = `${session.url}${name.replace(/\.md$/, '')}/`;
     for (;;) {
-      const body = await fetch(page).then((r) => r.text());
-      if (body.includes(marker)) break;
-      await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => (built = r));
+      if ((await fetch(page).then((r) => r.text())).includes(marker)) break;
     }
     latencies.push(performance.now() - started);
     await session.idle();
   }
   await session.close();
-  return latencies;
+  return latencies.slice(2); // the first edits run before the JIT has warmed up
 }
 
 for (const count of sizes) {
@@ -77,7 +79,7 @@ for (const count of sizes) {
     coldDisk.push(timeBuild(site, disk));
     if (shm) coldShm.push(timeBuild(site, join(shm, 'dist')));
   }
-  const latencies = await devLatency(site, 5);
+  const latencies = await devLatency(site, 9);
   console.log(`${count.toLocaleString('en')} stories`);
   console.log(`  cold build, output on disk      ${ms(median(coldDisk))}  (${(median(coldDisk) / count).toFixed(2)} ms a story)`);
   if (shm) console.log(`  cold build, output on /dev/shm  ${ms(median(coldShm))}  (disk / shm = ${(median(coldDisk) / median(coldShm)).toFixed(2)})`);

@@ -44,6 +44,8 @@ export interface BuildOptions {
   write?: false | ((files: OutputFile[], site: Site) => Promise<void>) | undefined;
   /** Called as each stage advances, for progress display. */
   onProgress?: ((progress: Progress) => void) | undefined;
+  /** Stop before writing anything when aborted (dev: newer changes arrived); the result says `aborted`. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface Progress {
@@ -62,6 +64,8 @@ export interface BuildResult {
   /** Pages rendered by this build rather than reused from the cache. */
   rendered: number;
   out: string;
+  /** Stopped through `signal` before writing: nothing was written or reported. */
+  aborted?: boolean;
 }
 
 /** A problem with how Broadsheet was called, rather than with the site. */
@@ -70,6 +74,7 @@ export class UsageError extends Error {}
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const paths = resolvePaths(options);
   const progress = options.onProgress ?? (() => {});
+  const reporting = options.onProgress !== undefined;
   const cache = options.cache ?? createBuildCache();
 
   const { file: configFile, config } = await loadConfig(paths.root);
@@ -80,7 +85,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const storyFiles = await loadStories(storyPaths, {
     cache,
     changed: options.changed,
-    onProgress: (done, total) => progress({ stage: 'read', done, total }),
+    onProgress: reporting ? (done, total) => progress({ stage: 'read', done, total }) : undefined,
   });
 
   if (config?.updated_from_git && !cache.gitDates) cache.gitDates = await lastCommitDates(paths.content);
@@ -117,14 +122,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     return { ok, files: problems(), stories: site?.stories.length ?? 0, briefs, pages: html, rendered, out: paths.out };
   };
+  if (options.signal?.aborted) return { ...result(false), aborted: true };
   if (!site || hasErrors(problems())) return result(false);
 
   const total = pageCount(site, templates);
   let rendered = 0;
-  const pages = await renderPages(site, templates, cache, () => progress({ stage: 'render', done: ++rendered, total }));
+  const pages = await renderPages(site, templates, cache, reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined);
   const output = [...pages, ...(await readAssets(paths.templates, cache))];
   checkLinks(site, output.map((file) => file.path), cache.links);
   if (hasErrors(problems())) return result(false);
+  if (options.signal?.aborted) return { ...result(false), aborted: true };
 
   if (options.write === undefined) {
     let written = 0;

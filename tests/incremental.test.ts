@@ -43,6 +43,11 @@ describe('incremental rebuilds', () => {
       { name: 'old story title', touched: [story(0)], edit: () => writeFile(story(0), '---\ntitle: Story zero\ndate: 2025-01-01T10:00:00Z\n---\n\nNew body.\n'), rendered: 2 },
       // Story 7 is the newest: it is in the headlines of every other page (3 shown).
       { name: 'recent story title', touched: [story(7)], edit: () => writeFile(story(7), '---\ntitle: Story seven\ndate: 2025-01-08T10:00:00Z\n---\n\nBody.\n'), rendered: 9 },
+      { name: 'aliases added', touched: [story(3)], edit: () => writeFile(story(3), '---\ntitle: Story 3\ndate: 2025-01-04T10:00:00Z\naliases: [old-three]\n---\n\nBody.\n') },
+      // Same slug, date and aliases: the site model is updated in place, redirect included.
+      { name: 'aliased story retitled', touched: [story(3)], edit: () => writeFile(story(3), '---\ntitle: Story three\ndate: 2025-01-04T10:00:00Z\naliases: [old-three]\n---\n\nBody.\n') },
+      { name: 'updated declared', touched: [story(2)], edit: () => writeFile(story(2), '---\ntitle: Story 2\ndate: 2025-01-03T10:00:00Z\nupdated: 2025-01-09\n---\n\nBody of story 2.\n'), rendered: 1 },
+      { name: 'updated removed again', touched: [story(2)], edit: () => writeFile(story(2), '---\ntitle: Story 2\ndate: 2025-01-03T10:00:00Z\n---\n\nBody of story 2.\n'), rendered: 1 },
       { name: 'date change reorders', touched: [story(1)], edit: () => writeFile(story(1), '---\ntitle: Story 1\ndate: 2025-02-01T10:00:00Z\n---\n\nBody.\n') },
       { name: 'delete', touched: [story(6)], edit: () => rm(story(6)) },
       { name: 'rename', touched: [story(5), join(dir, 'content', 'renamed.md')], edit: () => rename(story(5), join(dir, 'content', 'renamed.md')) },

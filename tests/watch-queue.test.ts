@@ -210,5 +210,37 @@ describe('watch queue', () => {
     expect([...(run.mock.calls[1] as unknown as [Set<string>])[0]]).toHaveLength(6);
     queue.close();
   });
+
+  it('should cancel a young run when more paths arrive, and run it again with them', async () => {
+    const batches: string[][] = [];
+    const run = vi.fn(async (changed: ReadonlySet<string>, signal: AbortSignal) => {
+      batches.push([...changed]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return !signal.aborted;
+    });
+    const queue = createWatchQueue({ run });
+    queue.add('/site/content/first.md');
+    await vi.advanceTimersByTimeAsync(25); // looks like a single save: the run starts
+    expect(run).toHaveBeenCalledTimes(1);
+    queue.add('/site/content/second.md'); // the rest of the burst cancels it
+    await vi.advanceTimersByTimeAsync(100 + 250 + 100);
+    expect(batches).toEqual([['/site/content/first.md'], ['/site/content/first.md', '/site/content/second.md']]);
+    await queue.idle();
+    queue.close();
+  });
+
+  it('should not cancel a run whose batch has waited past maxWaitMs', async () => {
+    const run = vi.fn(async (_changed: ReadonlySet<string>, signal: AbortSignal) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return !signal.aborted;
+    });
+    const queue = createWatchQueue({ run, maxWaitMs: 300 });
+    queue.add('/site/content/first.md');
+    await vi.advanceTimersByTimeAsync(25 + 400); // the run is now older than maxWaitMs
+    queue.add('/site/content/second.md');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(run.mock.calls.map((call) => [...call[0]])).toEqual([['/site/content/first.md'], ['/site/content/second.md']]);
+    queue.close();
+  });
 });
 

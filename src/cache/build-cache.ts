@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { VFile } from 'vfile';
 import type { MarkdownProcessor } from '../markdown/processor.js';
 import type { Templates } from '../render/templates.js';
+import type { LinkMemo } from '../site/check-links.js';
 import type { SiteSnapshot } from '../site/update-site.js';
 
 export interface CachedStory {
@@ -28,6 +29,7 @@ export interface BuildCache {
   stories: Map<string, CachedStory>;
   /** Built on first use, then reused: building the unified processor costs more than running it once. */
   processor: MarkdownProcessor | undefined;
+  /** The home page, 404 and redirect pages, by output path. */
   pages: Map<string, CachedPage>;
   /** Output path of each asset → hash of its bytes. */
   assets: Map<string, string>;
@@ -39,8 +41,8 @@ export interface BuildCache {
   headlines: WeakMap<object, unknown>;
   /** Per published story: its rendered article page, with the settings and headline list it shows. */
   articles: WeakMap<object, unknown>;
-  /** Per published story: what the link check found, while the site's set of pages is the same. */
-  links: WeakMap<object, unknown>;
+  /** What the link check found per story, while the site's set of pages is the same. */
+  links: LinkMemo;
   /** The site model of the last successful build, for updating in place. */
   site: SiteSnapshot | undefined;
   /** Last commit date of each story file, read from git once per cache. */
@@ -48,7 +50,20 @@ export interface BuildCache {
 }
 
 export function createBuildCache(): BuildCache {
-  return { storyPaths: undefined, stories: new Map(), processor: undefined, pages: new Map(), assets: new Map(), templates: undefined, published: new WeakMap(), headlines: new WeakMap(), articles: new WeakMap(), links: new WeakMap(), site: undefined, gitDates: undefined };
+  return {
+    storyPaths: undefined,
+    stories: new Map(),
+    processor: undefined,
+    pages: new Map(),
+    assets: new Map(),
+    templates: undefined,
+    published: new WeakMap(),
+    headlines: new WeakMap(),
+    articles: new WeakMap(),
+    links: { findings: new WeakMap(), pages: undefined },
+    site: undefined,
+    gitDates: undefined,
+  };
 }
 
 export function hash(...parts: Array<string | Uint8Array>): string {

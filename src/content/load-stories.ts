@@ -21,7 +21,6 @@ export interface LoadOptions {
 export async function loadStories(paths: readonly string[], options: LoadOptions): Promise<VFile[]> {
   const { cache, changed } = options;
   const files: VFile[] = new Array(paths.length);
-  let done = 0;
 
   const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
@@ -42,16 +41,18 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     return file;
   };
 
-  for (let start = 0; start < paths.length; start += CONCURRENCY) {
-    const batch = paths.slice(start, start + CONCURRENCY);
-    const pending: Array<Promise<void>> = [];
-    batch.forEach((path, index) => {
-      const cached = cache.stories.get(path);
-      // Trusted unread: the watcher said nothing about this file.
-      if (cached && changed && !changed.has(path)) files[start + index] = reuse(cached);
-      else pending.push(read(path).then((file) => void (files[start + index] = file)));
-    });
-    if (pending.length > 0) await Promise.all(pending);
+  // Trusted unread: cached files the watcher said nothing about. The rest are read, a batch at a time.
+  const toRead: number[] = [];
+  for (let index = 0; index < paths.length; index++) {
+    const path = paths[index] as string;
+    const cached = changed && !changed.has(path) ? cache.stories.get(path) : undefined;
+    if (cached) files[index] = reuse(cached);
+    else toRead.push(index);
+  }
+  let done = paths.length - toRead.length;
+  for (let start = 0; start < toRead.length; start += CONCURRENCY) {
+    const batch = toRead.slice(start, start + CONCURRENCY);
+    await Promise.all(batch.map(async (index) => void (files[index] = await read(paths[index] as string))));
     done += batch.length;
     options.onProgress?.(done, paths.length);
   }
@@ -65,6 +66,6 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
 
 /** The same file as last build, without the messages later stages added to it then. */
 function reuse(cached: CachedStory): VFile {
-  cached.file.messages.length = cached.ownMessages;
+  if (cached.file.messages.length !== cached.ownMessages) cached.file.messages.length = cached.ownMessages;
   return cached.file;
 }

@@ -3,7 +3,7 @@
 // private folder in place; a broken build changes nothing on disk, so the last
 // good site keeps being served while the error shows over the open page.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   const output = createSyncedOutput(dir, (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`));
   const server = await startDevServer({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
 
-  const rebuild = async (changed?: ReadonlySet<string>) => {
+  /** False when abandoned for newer changes (the watch queue runs the batch again). */
+  const rebuild = async (changed?: ReadonlySet<string>, signal?: AbortSignal): Promise<boolean> => {
     const started = performance.now();
     try {
       const result = await build({
@@ -55,24 +56,33 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
         future: options.future,
         cache,
         changed,
+        signal,
         // Served from the folder's root, so a site published under a path (/news/) gets its pages under that path.
         write: async (files, site) => {
           const base = new URL(site.config.url).pathname.slice(1);
           await syncOutput(output, base ? files.map((file) => ({ ...file, path: base + file.path })) : files);
         },
       });
+      if (result.aborted) return false;
       options.onBuild(result, performance.now() - started, changed);
       if (result.ok) server.reload();
       else server.showError(options.describe(result));
     } catch (error) {
       options.onCrash(error as Error);
     }
+    return true;
   };
 
   await rebuild();
   const queue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
   const data: WatcherData = { paths: [options.content, options.templates, join(options.root, CONFIG_FILE)] };
   const watcher = fork(fileURLToPath(new URL('./watcher-process.js', import.meta.url)), [JSON.stringify(data)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Its rescans can wait; the rebuild a writer is waiting for cannot.
+  try {
+    if (watcher.pid !== undefined) setPriority(watcher.pid, 19);
+  } catch {
+    // Not allowed here: it only costs some speed.
+  }
   await new Promise<void>((ready, fail) => {
     watcher.on('message', (message: WatcherMessage) => {
       if (message.type === 'ready') ready();

@@ -4,11 +4,18 @@
 // batch holds several paths, so a `git checkout` of 1,000 files on a loaded
 // machine is still one rebuild while a single save builds at once — or
 // `maxWaitMs` after its first path (a steady stream still builds).
-// Paths that arrive during a rebuild are held and become the next batch.
+// Paths that arrive during a rebuild are held and become the next batch — and
+// while the batch is young (under `maxWaitMs`), they also cancel the rebuild,
+// whose paths then join them: on a loaded machine the first files of a
+// `git checkout` can arrive as what looks like a single save, and the writer
+// should still see one rebuild, not two.
 
 export interface WatchQueueOptions {
-  /** Rebuilds with the paths changed since the last run. Never called twice at once. */
-  run: (changed: ReadonlySet<string>) => Promise<void>;
+  /**
+   * Rebuilds with the paths changed since the last run. Never called twice at once.
+   * When `signal` is aborted, it may stop early and resolve `false`: the batch then runs again with the newer paths.
+   */
+  run: (changed: ReadonlySet<string>, signal: AbortSignal) => Promise<boolean | void>;
   /** How long no new path must arrive before a batch runs. Default: 25 ms. */
   quietMs?: number;
   /** The quiet time once a batch holds more than one path: a burst is under way. Default: 250 ms. */
@@ -45,6 +52,7 @@ export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
   let quietTimer: NodeJS.Timeout | undefined;
   let maxTimer: NodeJS.Timeout | undefined;
   let running = false;
+  let current: { controller: AbortController; started: number } | undefined;
   // A batch fell due while a run was going: start it the moment that run ends.
   let due = false;
   let closed = false;
@@ -67,13 +75,24 @@ export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
     const batch = pending;
     pending = new Set();
     running = true;
+    const controller = new AbortController();
+    current = { controller, started: Date.now() };
     void (async () => {
+      let completed: boolean | void = true;
       try {
-        await run(batch);
+        completed = await run(batch, controller.signal);
       } catch (error) {
         onError(error);
       }
       running = false;
+      current = undefined;
+      if (completed === false && !closed) {
+        // Abandoned for newer changes: run it again together with them, once they settle.
+        pending = new Set([...batch, ...pending]);
+        due = false;
+        schedule();
+        return;
+      }
       if (due) flush();
       else settle();
     })();
@@ -86,15 +105,20 @@ export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
     for (const resolve of resolved) resolve();
   }
 
+  function schedule() {
+    // The clock keeps running during a rebuild, so a batch that waited through
+    // a long one is already due and runs straight after it.
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(flush, pending.size > 1 ? burstQuietMs : quietMs);
+    maxTimer ??= setTimeout(flush, maxWaitMs);
+  }
+
   return {
     add(path) {
       if (closed) return;
       pending.add(path);
-      // The clock keeps running during a rebuild, so a batch that waited through
-      // a long one is already due and runs straight after it.
-      clearTimeout(quietTimer);
-      quietTimer = setTimeout(flush, pending.size > 1 ? burstQuietMs : quietMs);
-      maxTimer ??= setTimeout(flush, maxWaitMs);
+      if (current && !current.controller.signal.aborted && Date.now() - current.started < maxWaitMs) current.controller.abort();
+      schedule();
     },
     idle() {
       if (!running && pending.size === 0) return Promise.resolve();

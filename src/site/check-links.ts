@@ -18,9 +18,9 @@ interface Finding {
  * `outputs`: every path the build writes (`index.html`, `slug/index.html`, `assets/style.css`, …).
  * `memo` keeps each story's findings while neither the story nor the site's set of pages changes.
  */
-export function checkLinks(site: Site, outputs: readonly string[], memo = new WeakMap<object, unknown>()): void {
+export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMemo = { findings: new WeakMap(), pages: undefined }): void {
   const base = new URL(site.config.url);
-  const outputsKey = keyOf(site.config.url, outputs);
+  const outputsKey = keyOf(memo, site.config.url, outputs);
   let pages: Set<string> | undefined;
   const pagesOf = () => {
     if (pages) return pages;
@@ -32,21 +32,27 @@ export function checkLinks(site: Site, outputs: readonly string[], memo = new We
     return pages;
   };
   for (const story of site.stories) {
-    let known = memo.get(story) as { key: string; findings: Finding[] } | undefined;
+    let known = memo.findings.get(story) as { key: string; findings: Finding[] } | undefined;
     if (known?.key !== outputsKey) {
       known = { key: outputsKey, findings: findBroken(story.slug, story.file.data.links ?? [], base, pagesOf) };
-      memo.set(story, known);
+      memo.findings.set(story, known);
     }
     for (const { reason, place } of known.findings) fail(story.file, reason, place, 'links/broken');
   }
 }
 
-// The last key worked out, so an unchanged set of pages (the usual rebuild) costs one pass of comparisons.
-let last: { url: string; outputs: readonly string[]; key: string } | undefined;
-function keyOf(url: string, outputs: readonly string[]): string {
-  const same = last && last.url === url && last.outputs.length === outputs.length && outputs.every((path, index) => path === last?.outputs[index]);
-  if (!same || !last) last = { url, outputs, key: hash(url, ...outputs) };
-  return last.key;
+export interface LinkMemo {
+  /** Per published story: its findings and the key of the set of pages they were checked against. */
+  findings: WeakMap<object, unknown>;
+  /** The last set of pages and its key, so an unchanged set (the usual rebuild) costs one pass of comparisons. */
+  pages: { url: string; outputs: readonly string[]; key: string } | undefined;
+}
+
+function keyOf(memo: LinkMemo, url: string, outputs: readonly string[]): string {
+  const last = memo.pages;
+  if (last && last.url === url && last.outputs.length === outputs.length && outputs.every((path, index) => path === last.outputs[index])) return last.key;
+  memo.pages = { url, outputs, key: hash(url, ...outputs) };
+  return memo.pages.key;
 }
 
 function findBroken(slug: string, links: readonly StoryLink[], base: URL, pagesOf: () => Set<string>): Finding[] {

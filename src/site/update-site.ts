@@ -10,12 +10,14 @@ import type { SiteConfig } from '../config/config.js';
 import type { Story } from '../content/read-story.js';
 import { createSite, updatedOf, type PublishedStory, type PublishOptions, type Site } from './model.js';
 
-/** What a successful model build leaves for the next one. */
+/** What a successful model build leaves for the next one; the arrays run parallel to `files`. */
 export interface SiteSnapshot {
   site: Site;
   files: readonly VFile[];
   /** `files[i].data.story` as it was. */
   stories: ReadonlyArray<Story | undefined>;
+  /** The published entry made from `files[i]`, if it was published. */
+  published: ReadonlyArray<PublishedStory | undefined>;
   settings: string;
   /** The earliest date of a story held back as in the future: the model must be rebuilt from then on. */
   nextRelease: number;
@@ -23,40 +25,52 @@ export interface SiteSnapshot {
 
 export function buildSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions, previous: SiteSnapshot | undefined) {
   const settings = JSON.stringify([config, options.drafts, options.future]);
-  const updated = previous && update(previous, config, files, options, settings);
-  const site = updated ?? createSite(config, files, options);
-  // No date changed on the fast path, so the next embargo to fall due is the same.
-  const nextRelease = updated ? previous.nextRelease : options.future ? Infinity : earliestAfter(files, options.now);
-  const snapshot: SiteSnapshot = { site, files, stories: files.map((file) => file.data.story), settings, nextRelease };
-  return { site, snapshot };
+  const snapshot = (previous && update(previous, config, files, options, settings)) ?? build(config, files, options, settings);
+  return { site: snapshot.site, snapshot };
 }
 
-function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFile[], options: PublishOptions, settings: string): Site | undefined {
+function build(config: SiteConfig, files: readonly VFile[], options: PublishOptions, settings: string): SiteSnapshot {
+  const site = createSite(config, files, options);
+  const byFile = new Map(site.stories.map((story) => [story.file, story]));
+  return {
+    site,
+    files,
+    stories: files.map((file) => file.data.story),
+    published: files.map((file) => byFile.get(file)),
+    settings,
+    nextRelease: options.future ? Infinity : earliestAfter(files, options.now),
+  };
+}
+
+function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFile[], options: PublishOptions, settings: string): SiteSnapshot | undefined {
   if (previous.settings !== settings || options.now >= previous.nextRelease || files.length !== previous.files.length) return undefined;
+  let snapshot: { stories: Array<Story | undefined>; published: Array<PublishedStory | undefined>; list: PublishedStory[] } | undefined;
   const replaced = new Map<PublishedStory, PublishedStory>();
-  const byPath = new Map<string, PublishedStory>();
   for (let index = 0; index < files.length; index++) {
     const file = files[index] as VFile;
-    const before = previous.stories[index];
     const story = file.data.story;
     // An unchanged story comes back as the very same file object: one comparison, no path getters.
-    if (file === previous.files[index]) {
-      if (story === before) continue;
-    } else if (file.path !== previous.files[index]?.path) return undefined;
-    if (!story || !before || !samePlace(story, before) || file.messages.some((message) => message.fatal)) return undefined;
-    if (byPath.size === 0) for (const entry of previous.site.stories) byPath.set(entry.file.path, entry);
-    const old = byPath.get(file.path);
-    if (!old) return undefined; // a draft or an embargoed story: leave it to the full build
+    if (file === previous.files[index] && story === previous.stories[index]) continue;
+    const before = previous.stories[index];
+    const old = previous.published[index];
     const { html, hash } = file.data;
-    if (html === undefined || hash === undefined) return undefined;
-    replaced.set(old, { ...story, updated: updatedOf(story, file, config, options), html, hash, file });
+    if (file.path !== previous.files[index]?.path || !story || !before || !old || html === undefined || hash === undefined) return undefined;
+    if (!samePlace(story, before) || file.messages.some((message) => message.fatal)) return undefined;
+    snapshot ??= { stories: previous.stories.slice(), published: previous.published.slice(), list: previous.site.stories.slice() };
+    const entry: PublishedStory = { ...story, updated: updatedOf(story, file, config, options), html, hash, file };
+    snapshot.stories[index] = story;
+    snapshot.published[index] = entry;
+    snapshot.list[snapshot.list.indexOf(old)] = entry;
+    replaced.set(old, entry);
   }
-  if (replaced.size === 0) return previous.site;
-  const swap = (story: PublishedStory) => replaced.get(story) ?? story;
+  if (!snapshot) return { ...previous, files };
+  const redirects = previous.site.redirects.map((redirect) => ({ ...redirect, story: replaced.get(redirect.story) ?? redirect.story }));
   return {
-    config: previous.site.config,
-    stories: previous.site.stories.map(swap),
-    redirects: previous.site.redirects.map((redirect) => ({ ...redirect, story: swap(redirect.story) })),
+    ...previous,
+    files,
+    stories: snapshot.stories,
+    published: snapshot.published,
+    site: { config: previous.site.config, stories: snapshot.list, redirects },
   };
 }
 
