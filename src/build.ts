@@ -2,7 +2,7 @@
 // templates → pages → output. Every problem is collected as a message on its
 // file; with one error anywhere, nothing is written and the result says why.
 // A rebuild (dev) is this same function with a warm cache and the changed paths.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import { createBuildCache, type BuildCache } from './cache/build-cache.js';
@@ -127,9 +127,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const total = pageCount(site, templates);
   let rendered = 0;
-  const pages = await renderPages(site, templates, cache, reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined);
-  const output = [...pages, ...(await readAssets(paths.templates, cache))];
-  checkLinks(site, output.map((file) => file.path), cache.links);
+  const { pages, commit: commitPages } = await renderPages(site, templates, cache, reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined);
+  const assets = await readAssets(paths.templates, cache);
+  const output = [...pages, ...assets.files];
+  // Links are checked against the pages the site will have: only meaningful once every page rendered.
+  if (!hasErrors(problems())) checkLinks(site, output.map((file) => file.path), cache.links);
   if (hasErrors(problems())) return result(false);
   if (options.signal?.aborted) return { ...result(false), aborted: true };
 
@@ -139,7 +141,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } else if (options.write) {
     await options.write(output, site);
   }
-  // Only a model that built without errors may be updated in place next time.
+  // Only what was written, from a model that built without errors, is a base for the next build.
+  commitPages();
+  assets.commit();
   cache.site = model?.snapshot;
   return result(true, output);
 }
@@ -161,9 +165,11 @@ function resolvePaths(options: BuildOptions) {
     out: resolve(cwd, options.out ?? join(root, 'dist')),
   };
   if (!existsSync(paths.content)) throw new UsageError(`No content folder at ${relative(cwd, paths.content) || '.'}; pass --content DIR or --root DIR`);
+  if (!statSync(paths.content).isDirectory()) throw new UsageError(`--content must be a folder, and ${relative(cwd, paths.content)} is a file`);
   // The output folder is replaced whole, so it must not hold anything a writer made.
   for (const [name, kept] of [['site root', root], ['content folder', paths.content], ['templates folder', paths.templates]] as const) {
     if (isInside(kept, paths.out)) throw new UsageError(`The output folder cannot be or contain the ${name} (${relative(cwd, kept) || '.'}); choose another --out`);
+    if (name !== 'site root' && isInside(paths.out, kept)) throw new UsageError(`The output folder cannot be inside the ${name} (${relative(cwd, kept)}); choose another --out`);
   }
   return paths;
 }

@@ -59,6 +59,16 @@ describe('broadsheet CLI', () => {
     expect(result.stderr).toContain('The output folder cannot be or contain the site root');
   });
 
+  it('should refuse an output folder inside the content or templates folder, which it would replace', async () => {
+    const site = await miniSite();
+    for (const out of ['content/world', 'templates/partials']) {
+      const result = await run(['build', '--out', out], site);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/The output folder cannot be inside the (content|templates) folder/);
+    }
+    expect(await readFile(join(site, 'content', 'published.md'), 'utf8')).toContain('title: Published');
+  });
+
   it('should build a site and print a one-line summary', async () => {
     const site = await miniSite();
     const result = await run(['build'], site);

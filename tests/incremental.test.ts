@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createBuildCache } from '../src/cache/build-cache.js';
 import type { OutputFile } from '../src/render/pages.js';
-import { REPO, scratch } from './helpers.js';
+import { createSyncedOutput, syncOutput } from '../src/write/sync-output.js';
+import { REPO, scratch, snapshotTree } from './helpers.js';
 
 async function makeSite(count: number): Promise<string> {
   const dir = await scratch();
@@ -90,4 +91,24 @@ describe('incremental rebuilds', () => {
     expect(fixed.ok).toBe(true);
     expect(fixed.files).toEqual([]);
   });
+
+  it('should write every changed page after a failed rebuild, as dev does', async () => {
+    const dir = await makeSite(3);
+    const cache = createBuildCache();
+    const devOut = createSyncedOutput(join(dir, 'dev-out'));
+    const dev = (changed?: string[]) =>
+      build({ root: dir, cwd: dir, cache, changed: changed && new Set(changed), write: async (files) => void (await syncOutput(devOut, files)) });
+    expect((await dev()).ok).toBe(true);
+    const story0 = join(dir, 'content/story-0.md');
+    const story2 = join(dir, 'content/story-2.md');
+    // A retitled story and a broken link: the pages render, the link check fails, nothing is written.
+    await writeFile(story2, '---\ntitle: Retitled\ndate: 2025-01-03T10:00:00Z\n---\n\n[gone](/nowhere/)\n');
+    expect((await dev([story2])).ok).toBe(false);
+    await writeFile(story0, '---\ntitle: Story 0\ndate: 2025-01-01T10:00:00Z\n---\n\nFixed elsewhere.\n');
+    await writeFile(story2, '---\ntitle: Retitled\ndate: 2025-01-03T10:00:00Z\n---\n\nNo link.\n');
+    expect((await dev([story0, story2])).ok).toBe(true);
+    expect((await build({ root: dir, cwd: dir })).ok).toBe(true);
+    expect(await snapshotTree(join(dir, 'dev-out'))).toEqual(await snapshotTree(join(dir, 'dist')));
+  });
 });
+

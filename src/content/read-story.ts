@@ -72,16 +72,22 @@ const keepRaw = { parse: () => ({}) };
 const MATTER_OPTIONS = { engines: { yaml: keepRaw, yml: keepRaw, json: keepRaw, javascript: keepRaw } };
 
 export function parseStory(file: VFile, text: string): void {
-  const parsed = matter(text, MATTER_OPTIONS);
-  const language = (parsed as { language?: string }).language ?? 'yaml';
   if (!/^\uFEFF?---/.test(text)) {
     fail(file, 'No frontmatter found; a story starts with a `---` line, then `title:` and `date:`, then another `---`', { line: 1, column: 1 }, 'frontmatter/missing');
     return;
   }
-  if (language !== 'yaml' && language !== 'yml') {
-    fail(file, `Frontmatter must be YAML, not \`${language}\`; start the file with a plain \`---\` line`, { line: 1, column: 4 }, 'frontmatter/language');
+  // gray-matter reads anything after the opening `---` as a language name, and throws on one it does not know.
+  const language = /^\uFEFF?---([^\n]*)/.exec(text)?.[1]?.trim() ?? '';
+  if (language !== '' && language !== 'yaml' && language !== 'yml') {
+    const reason = /^[a-z]{2,12}$/i.test(language)
+      ? `Frontmatter must be YAML, not \`${language}\`; start the file with a plain \`---\` line`
+      : /^-+$/.test(language)
+        ? 'The first line must be exactly `---` (three dashes, no more)'
+        : `The first line must be exactly \`---\`; move \`${language}\` to the line below it`;
+    fail(file, reason, { line: 1, column: 4 }, 'frontmatter/language');
     return;
   }
+  const parsed = matter(text, MATTER_OPTIONS);
   if (!hasClosingFence(text)) {
     fail(file, 'The frontmatter is never closed; add a `---` line after the last field', { line: 1, column: 1 }, 'frontmatter/unclosed');
     return;

@@ -15,7 +15,13 @@ export interface OutputFile {
   fresh: boolean;
 }
 
-export async function renderPages(site: Site, templates: Templates, cache: BuildCache, onPage: () => void = () => {}): Promise<OutputFile[]> {
+/**
+ * Render what changed and reuse the rest. What was rendered enters the cache only
+ * through `commit`, once the pages are written: a build that fails or is abandoned
+ * after rendering must not make the next one think those pages are on disk.
+ */
+export async function renderPages(site: Site, templates: Templates, cache: BuildCache, onPage: () => void = () => {}): Promise<{ pages: OutputFile[]; commit: () => void }> {
+  const updates: Array<() => void> = [];
   const configKey = hash(JSON.stringify(site.config));
   const siteKey = hash(templates.key, configKey);
   // A story's headline entry depends only on the story and the settings: reuse it across rebuilds
@@ -47,7 +53,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     }
     return templates.render(template, view()).then((html) => {
       if (html !== undefined) {
-        cache.pages.set(path, { key, contents: html });
+        updates.push(() => cache.pages.set(path, { key, contents: html }));
         pages.push({ path, contents: html, fresh: true });
       }
       onPage();
@@ -79,16 +85,21 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     const html = await templates.render('article', views.article(story, listed));
     if (html !== undefined) {
       pages.push({ path, contents: html, fresh: true });
-      cache.articles.set(story, { siteKey, key, page: { path, contents: html, fresh: false } });
+      updates.push(() => cache.articles.set(story, { siteKey, key, page: { path, contents: html, fresh: false } }));
     }
     onPage();
   }
   for (const redirect of site.redirects) {
-    await page(redirect.path, 'redirect', keyOf(['redirect', redirect.story.slug, redirect.story.title], []), () => views.article(redirect.story, []));
+    // A site's own redirect.liquid may show anything about the story: key it like the story's page.
+    const story = redirect.story;
+    await page(redirect.path, 'redirect', keyOf(['redirect', story.slug, story.hash, story.updated?.iso ?? ''], [story]), () => views.article(story, []));
   }
 
-  for (const path of cache.pages.keys()) if (!seen.has(path)) cache.pages.delete(path);
-  return pages;
+  const commit = () => {
+    for (const update of updates) update();
+    for (const path of cache.pages.keys()) if (!seen.has(path)) cache.pages.delete(path);
+  };
+  return { pages, commit };
 }
 
 /** How many pages `renderPages` will produce, for progress display. */

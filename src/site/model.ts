@@ -48,12 +48,14 @@ export interface PublishOptions {
 export const RESERVED_PATHS: ReadonlySet<string> = new Set(['assets', '404.html', 'index.html']);
 
 export function createSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions): Site {
+  // Keyed by the file each URL is written to, so `foo` and `foo/index.html` are seen to clash.
   const owners = new Map<string, VFile>();
   const claim = (file: VFile, path: string, what: 'slug' | 'alias'): boolean => {
     const reserved = RESERVED_PATHS.has(what === 'slug' ? path : (path.split('/')[0] ?? ''));
-    const owner = owners.get(path);
+    const output = what === 'slug' ? `${path}/index.html` : redirectPath(path);
+    const owner = owners.get(output);
     if (!reserved && !owner) {
-      owners.set(path, file);
+      owners.set(output, file);
       return true;
     }
     const place = { line: lineOf(file, what === 'slug' ? 'slug' : 'aliases'), column: 1 };
@@ -89,13 +91,18 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
     if (story.aliases.length === 0) continue;
     for (const alias of story.aliases) {
       if (!claim(story.file, alias, 'alias')) continue;
-      redirects.push({ path: /\.html?$/.test(alias) ? alias : `${alias}/index.html`, story });
+      redirects.push({ path: redirectPath(alias), story });
     }
   }
 
   const stories = sortNewestFirst(published);
   redirects.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { config, stories, redirects };
+}
+
+/** Where the redirect page for an old URL is written: as it is for `…/old.html`, else `…/index.html`. */
+function redirectPath(alias: string): string {
+  return /\.html?$/.test(alias) ? alias : `${alias}/index.html`;
 }
 
 export function newestFirst(a: Story, b: Story): number {
