@@ -150,6 +150,15 @@ describe('broadsheet new', () => {
     expect(await readFile(join(dir, 'content/taken.md'), 'utf8')).toContain('Reporting that must not be lost.');
   });
 
+  it('should make a file name from any headline: slashes, and scripts without Latin letters', async () => {
+    const dir = await site({});
+    expect((await run(['new', 'AC/DC announce farewell tour'], dir)).stdout).toBe('content/ac-dc-announce-farewell-tour.md\n');
+    const japanese = await run(['new', '日本の選挙'], dir);
+    expect(japanese.code).toBe(0);
+    expect(japanese.stdout).toMatch(/^content\/story-\d{8}-\d{6}\.md\n$/);
+    expect(await readFile(join(dir, japanese.stdout.trim()), 'utf8')).toContain('title: 日本の選挙');
+  });
+
   it('should ask for a headline when none is given', async () => {
     const dir = await site({});
     expect((await run(['new'], dir)).code).toBe(2);

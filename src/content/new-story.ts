@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { slugFromFileName } from './read-story.js';
+import { slugFromText } from './read-story.js';
 
 export interface NewStoryOptions {
   contentDir: string;
@@ -19,8 +19,8 @@ export class StoryExistsError extends Error {}
 
 export async function newStory(options: NewStoryOptions): Promise<string> {
   const title = options.title.trim();
-  const slug = slugFromFileName(`${title}.md`);
-  if (slug === '') throw new Error(`Cannot make a file name from the headline "${title}"; use some letters or digits`);
+  // A headline in a script with no Latin letters makes no slug: name the file by the time instead.
+  const slug = slugFromText(title) || `story-${options.now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
   const author = options.author ?? (await gitUserName(options.contentDir));
   const fields = {
     title,

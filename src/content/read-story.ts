@@ -130,5 +130,10 @@ const PLAIN_VOWELS: Array<[string, string]> = [['ä', 'a'], ['ö', 'o'], ['ü', 
 
 /** `Mexico’s Reply (Update).md` → `mexicos-reply-update`: letters are transliterated to ASCII. */
 export function slugFromFileName(path: string): string {
-  return slugify(basename(path, extname(path)), { decamelize: false, customReplacements: PLAIN_VOWELS });
+  return slugFromText(basename(path, extname(path)));
+}
+
+/** `AC/DC: “Farewell”` → `ac-dc-farewell`. */
+export function slugFromText(text: string): string {
+  return slugify(text, { decamelize: false, customReplacements: PLAIN_VOWELS });
 }

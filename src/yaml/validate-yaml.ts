@@ -50,7 +50,9 @@ export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, sch
     fail(source.file, 'Too many YAML aliases (*name); write the values out instead', placeAt(firstAlias(doc)), `${source.rulePrefix}/yaml`);
     return undefined;
   }
-  if (!isMap(doc.contents) || typeof data !== 'object' || data === null || Array.isArray(data)) {
+  // Empty (`---` then `---`): every required field is missing, and the schema says which.
+  if (doc.contents === null) data = {};
+  else if (!isMap(doc.contents) || typeof data !== 'object' || data === null || Array.isArray(data)) {
     const found = isSeq(doc.contents) ? 'a list; remove the `- ` at the start of each line' : 'plain text; write each field as `name: value` on its own line';
     fail(source.file, `Expected \`key: value\` lines, one per field, but found ${found}`, placeAt(doc.contents?.range?.[0] ?? 0), `${source.rulePrefix}/yaml`);
     return undefined;
@@ -60,7 +62,7 @@ export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, sch
   let unknownKeyErrors = 0;
   // A misspelt key is reported once, as such, not again as its correct spelling "missing".
   const suggested = new Set<string>();
-  for (const pair of doc.contents.items) {
+  for (const pair of isMap(doc.contents) ? doc.contents.items : []) {
     const key = keyName(pair.key);
     if (known.includes(key)) continue;
     if (source.unknownKeys === 'error') unknownKeyErrors++;
@@ -70,7 +72,7 @@ export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, sch
     record(source.file, reason, placeAt(rangeStart(pair.key)), `${source.rulePrefix}/unknown-key`);
   }
 
-  const knownFields = Object.fromEntries(Object.entries(data).filter(([key]) => known.includes(key)));
+  const knownFields = Object.fromEntries(Object.entries(data as Record<string, unknown>).filter(([key]) => known.includes(key)));
   const result = schema.safeParse(knownFields);
   if (!result.success) {
     for (const issue of result.error.issues) {
