@@ -13,7 +13,7 @@ import { loadStories } from './content/load-stories.js';
 import { readAssets } from './render/assets.js';
 import { pageCount, renderPages, type OutputFile } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
-import { hasErrors } from './report/messages.js';
+import { hasErrors, warn } from './report/messages.js';
 import { checkLinks } from './site/check-links.js';
 import type { Site } from './site/model.js';
 import { buildSite } from './site/update-site.js';
@@ -88,7 +88,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     onProgress: reporting ? (done, total) => progress({ stage: 'read', done, total }) : undefined,
   });
 
+  // Read once per cache: in `dev`, dates from commits made during the session show after a restart.
   if (config?.updated_from_git && !cache.gitDates) cache.gitDates = await lastCommitDates(paths.content);
+  if (config?.updated_from_git && cache.gitDates?.shallow) {
+    warn(configFile, 'This is a shallow git clone, so stories get no `updated` date from git; fetch the whole history (git fetch --unshallow) or set updated_from_git: false', undefined, 'config/updated_from_git');
+  }
   const model =
     config &&
     buildSite(
@@ -98,7 +102,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         drafts: options.drafts ?? false,
         future: options.future ?? false,
         now: (options.now ?? new Date()).getTime(),
-        gitDates: cache.gitDates ?? new Map(),
+        gitDates: cache.gitDates?.dates ?? new Map(),
         cwd: paths.cwd,
         memo: cache.published,
       },

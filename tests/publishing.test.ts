@@ -70,19 +70,41 @@ describe('publishing controls', () => {
     expect(result.stderr).toContain('content/a.md:4:1  error  The alias "b" is already used by content/b.md; remove it from `aliases`  (site/duplicate-alias)');
   });
 
-  it('should take `updated` from the last commit of a story that sets none, and show it', async () => {
+  it('should take `updated` from a later commit of a story that sets none, not from the one that added it', async () => {
     const dir = await site({ 'story.md': story('Committed', '2025-01-01T09:00:00Z'), 'declared.md': story('Declared', '2025-01-01', 'updated: 2025-01-03\n') });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_COMMITTER_DATE: '2025-01-02T10:00:00Z', GIT_AUTHOR_DATE: '2025-01-02T10:00:00Z' } });
-    git('init', '-q');
-    git('add', '.');
-    git('-c', 'user.name=Test', '-c', 'user.email=test@example.org', 'commit', '-qm', 'stories');
+    const git = (date: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.org', ...args], { cwd: dir, env: { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } });
+    git('2025-01-01T10:00:00Z', 'init', '-q');
+    git('2025-01-01T10:00:00Z', 'add', '.');
+    git('2025-01-01T10:00:00Z', 'commit', '-qm', 'publish');
+    expect((await run(['build'], dir)).code).toBe(0);
+    expect(await page(dir, 'story/index.html')).not.toContain('Updated');
+    expect(await page(dir, 'declared/index.html')).toContain('Updated <time datetime="2025-01-03">');
+
+    await writeFile(join(dir, 'content/story.md'), story('Committed', '2025-01-01T09:00:00Z', '', 'A correction.\n'));
+    git('2025-01-02T10:00:00Z', 'commit', '-qam', 'correct');
     expect((await run(['build'], dir)).code).toBe(0);
     expect(await page(dir, 'story/index.html')).toContain('Updated <time datetime="2025-01-02T10:00:00+00:00">');
-    expect(await page(dir, 'declared/index.html')).toContain('Updated <time datetime="2025-01-03">');
 
     await writeFile(join(dir, 'broadsheet.yaml'), 'title: Test\nurl: https://test.example.org/\nupdated_from_git: false\n');
     expect((await run(['build'], dir)).code).toBe(0);
     expect(await page(dir, 'story/index.html')).not.toContain('Updated');
+  });
+
+  it('should warn, and take no dates from git, in a shallow clone', async () => {
+    const origin = await site({ 'story.md': story('Committed', '2025-01-01T09:00:00Z') });
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.org', ...args], { cwd });
+    git(origin, 'init', '-q');
+    git(origin, 'add', '.');
+    git(origin, 'commit', '-qm', 'publish');
+    await writeFile(join(origin, 'content/story.md'), story('Committed', '2025-01-01T09:00:00Z', '', 'A correction.\n'));
+    git(origin, 'commit', '-qam', 'correct');
+    const clone = join(await scratch(), 'clone');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${origin}`, clone]);
+    const result = await run(['build'], clone);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('broadsheet.yaml:1:1  warning  This is a shallow git clone, so stories get no `updated` date from git');
+    expect(await page(clone, 'story/index.html')).not.toContain('Updated');
   });
 });
 

@@ -4,6 +4,7 @@
 // cache for its whole session; a plain `build` starts with an empty one.
 import { createHash } from 'node:crypto';
 import type { VFile } from 'vfile';
+import type { GitDates } from '../content/git-dates.js';
 import type { MarkdownProcessor } from '../markdown/processor.js';
 import type { Templates } from '../render/templates.js';
 import type { LinkMemo } from '../site/check-links.js';
@@ -46,7 +47,7 @@ export interface BuildCache {
   /** The site model of the last successful build, for updating in place. */
   site: SiteSnapshot | undefined;
   /** Last commit date of each story file, read from git once per cache. */
-  gitDates: Map<string, string> | undefined;
+  gitDates: GitDates | undefined;
 }
 
 export function createBuildCache(): BuildCache {
