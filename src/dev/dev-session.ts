@@ -31,7 +31,8 @@ export interface DevOptions extends Pick<BuildOptions, 'drafts' | 'future'> {
 }
 
 export interface DevSession {
-  url: string;
+  /** The home page: the server's address plus the site's base path (`/news/`), if it has one. */
+  readonly url: string;
   /** Resolves when every change seen so far has been built. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +45,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   const server = await startDevServer({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
 
   /** False when abandoned for newer changes (the watch queue runs the batch again). */
+  let base = '';
   const rebuild = async (changed?: ReadonlySet<string>, signal?: AbortSignal): Promise<boolean> => {
     const started = performance.now();
     try {
@@ -59,8 +61,12 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
         signal,
         // Served from the folder's root, so a site published under a path (/news/) gets its pages under that path.
         write: async (files, site) => {
-          const base = new URL(site.config.url).pathname.slice(1);
-          await syncOutput(output, base ? files.map((file) => ({ ...file, path: base + file.path })) : files);
+          base = new URL(site.config.url).pathname.slice(1);
+          const served = base ? files.map((file) => ({ ...file, path: base + file.path })) : [...files];
+          // The server answers a missing address with the 404 page at its root.
+          const notFound = base ? files.find((file) => file.path === '404.html') : undefined;
+          if (notFound) served.push(notFound);
+          await syncOutput(output, served);
         },
       });
       if (result.aborted) return false;
@@ -93,7 +99,9 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   });
 
   return {
-    url: server.url,
+    get url() {
+      return server.url + base;
+    },
     idle: () => queue.idle(),
     async close() {
       queue.close();
