@@ -55,6 +55,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     ownPropertyOnly: true,
     cache: true,
   });
+  const sources = await readTemplates(dir);
   const files = new Map<string, VFile>();
   const fileFor = (path: string): VFile => {
     let file = files.get(path);
@@ -62,7 +63,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     return file;
   };
   const report = (error: unknown, path: string, view?: object): void => {
-    const { reason, place, file } = describe(error, path, { view, cwd });
+    const { reason, place, file } = describe(error, path, { view, cwd, sources: sources.byText });
     const vfile = fileFor(file);
     // Every page that uses a broken partial fails the same way: say it once.
     if (!vfile.messages.some((m) => m.reason === reason && m.line === place?.line)) fail(vfile, reason, place, 'template/liquid');
@@ -84,7 +85,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
   }
 
   return {
-    key: await hashTemplates(dir),
+    key: sources.key,
     has: (name) => parsed.has(name),
     async render(name, view) {
       const template = parsed.get(name);
@@ -100,27 +101,36 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
   };
 }
 
-/** Hash of every template file except `assets/`, which is copied, not rendered into pages. */
-async function hashTemplates(dir: string): Promise<string> {
+/**
+ * Every template file except `assets/` (copied, not rendered): their hash, a part of every
+ * page's key, and each file's path by its text — liquidjs does not say which partial or
+ * layout an error is in, but its token carries the text it was read from.
+ */
+async function readTemplates(dir: string): Promise<{ key: string; byText: Map<string, string> }> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const paths = entries
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
     .filter((path) => !relative(dir, path).startsWith(`assets${sep}`))
     .sort();
-  const parts: Array<string | Uint8Array> = [];
-  for (const path of paths) parts.push(relative(dir, path), await readFile(path));
-  return hash(...parts);
+  const parts: string[] = [];
+  const byText = new Map<string, string>();
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8');
+    parts.push(relative(dir, path), text);
+    if (!byText.has(text)) byText.set(text, path);
+  }
+  return { key: hash(...parts), byText };
 }
 
-function describe(error: unknown, fallbackPath: string, context: { view: object | undefined; cwd: string }) {
+function describe(error: unknown, fallbackPath: string, context: { view: object | undefined; cwd: string; sources: Map<string, string> }) {
   // A render error wraps the error of the tag or partial that failed; the innermost one knows the real place.
   let inner = error;
   while (inner instanceof LiquidError && inner.originalError instanceof LiquidError) inner = inner.originalError;
   if (!(inner instanceof LiquidError)) {
     return { reason: `Template failed: ${(inner as Error).message}`, place: undefined, file: fallbackPath };
   }
-  const file = inner.token.file ?? fallbackPath;
+  const file = inner.token.file ?? context.sources.get(inner.token.input) ?? fallbackPath;
   const [line = 1, column = 1] = inner.token.getPosition();
   const unclosed = unclosedTag(inner.token.input, inner.token.begin);
   if (unclosed) return { reason: `This tag is never closed; end it with \`${unclosed.close}\``, place: unclosed.place, file };
