@@ -117,9 +117,21 @@ describe('links between stories', () => {
     const result = await run(['check'], dir);
     expect(result.stderr).toBe(
       'content/a.md:6:40  error  The link to /c/ leads to no page on this site; did you mean /b/?  (links/broken)\n' +
-        'content/a.md:8:17  error  The link to /assets/x.css leads to no page on this site; did you mean /a/?  (links/broken)\n\n2 errors.\n',
+        'content/a.md:8:17  error  The link to /assets/x.css leads to no page on this site; did you mean /b/?  (links/broken)\n\n2 errors.\n',
     );
     expect(result.code).toBe(1);
+  });
+
+  it('should say when a link leads to a draft or an embargoed story', async () => {
+    const dir = await site({
+      'a.md': story('A', '2025-01-01', '', '[wip](/wip/) and [later](/later/)\n'),
+      'wip.md': story('Work in progress', '2025-01-02', 'draft: true\n'),
+      'later.md': story('Later', '2999-01-01'),
+    });
+    const result = await run(['check'], dir);
+    expect(result.stderr).toContain('content/a.md:6:1  error  The link to /wip/ leads to a story that is not published: it is a draft (`draft: true`); build with --drafts to include it  (links/broken)');
+    expect(result.stderr).toContain('content/a.md:6:18  error  The link to /later/ leads to a story that is not published: it is dated in the future; build with --future to include it  (links/broken)');
+    expect((await run(['check', '--drafts', '--future'], dir)).code).toBe(0);
   });
 
   it('should treat relative links and full links to the site itself like root-relative ones', async () => {

@@ -34,7 +34,7 @@ export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMem
   for (const story of site.stories) {
     let known = memo.findings.get(story) as { key: string; findings: Finding[] } | undefined;
     if (known?.key !== outputsKey) {
-      known = { key: outputsKey, findings: findBroken(story.slug, story.file.data.links ?? [], base, pagesOf) };
+      known = { key: outputsKey, findings: findBroken(story.slug, story.file.data.links ?? [], { base, pagesOf, site }) };
       memo.findings.set(story, known);
     }
     for (const { reason, place } of known.findings) fail(story.file, reason, place, 'links/broken');
@@ -55,7 +55,13 @@ function keyOf(memo: LinkMemo, url: string, outputs: readonly string[]): string 
   return memo.pages.key;
 }
 
-function findBroken(slug: string, links: readonly StoryLink[], base: URL, pagesOf: () => Set<string>): Finding[] {
+interface LinkContext {
+  base: URL;
+  pagesOf: () => Set<string>;
+  site: Site;
+}
+
+function findBroken(slug: string, links: readonly StoryLink[], { base, pagesOf, site }: LinkContext): Finding[] {
   const findings: Finding[] = [];
   const here = new URL(`${slug}/`, base);
   for (const link of links) {
@@ -71,9 +77,17 @@ function findBroken(slug: string, links: readonly StoryLink[], base: URL, pagesO
     const path = safeDecode(url.pathname);
     const pages = pagesOf();
     if (pages.has(path) || pages.has(`${path}/`)) continue;
-    const candidates = [...pages].filter((page) => page.endsWith('/'));
+    const place = { line: link.line, column: link.column };
+    const held = site.held.get(path.slice(base.pathname.length).replace(/\/(index\.html)?$/, ''));
+    if (held) {
+      const why = held.reason === 'draft' ? 'is a draft (`draft: true`); build with --drafts to include it' : 'is dated in the future; build with --future to include it';
+      findings.push({ reason: `The link to ${link.url} leads to a story that is not published: it ${why}`, place });
+      continue;
+    }
+    // Suggest another page, never the story's own or the home page.
+    const candidates = [...pages].filter((page) => page.endsWith('/') && page !== base.pathname && page !== here.pathname);
     const guess = candidates.length > 0 ? `; did you mean ${closest(path, candidates)}?` : '';
-    findings.push({ reason: `The link to ${link.url} leads to no page on this site${guess}`, place: { line: link.line, column: link.column } });
+    findings.push({ reason: `The link to ${link.url} leads to no page on this site${guess}`, place });
   }
   return findings;
 }

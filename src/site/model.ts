@@ -27,6 +27,8 @@ export interface Site {
   /** Published stories, newest first; stories with the same date in slug order. */
   stories: PublishedStory[];
   redirects: Redirect[];
+  /** Stories left out by slug, and why, so a link to one can say so. */
+  held: Map<string, { reason: 'draft' | 'future'; file: VFile }>;
 }
 
 export interface PublishOptions {
@@ -71,11 +73,18 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
   };
 
   const published: PublishedStory[] = [];
+  const held: Site['held'] = new Map();
   for (const file of files) {
     const { story, html, hash } = file.data;
     if (!story || html === undefined || hash === undefined) continue;
-    if (story.draft && !options.drafts) continue;
-    if (story.date.time > options.now && !options.future) continue;
+    if (story.draft && !options.drafts) {
+      held.set(story.slug, { reason: 'draft', file });
+      continue;
+    }
+    if (story.date.time > options.now && !options.future) {
+      held.set(story.slug, { reason: 'future', file });
+      continue;
+    }
     if (!claim(file, story.slug, 'slug')) continue;
     const updated = updatedOf(story, file, config, options);
     let entry = options.memo?.get(story) as PublishedStory | undefined;
@@ -97,7 +106,7 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
 
   const stories = sortNewestFirst(published);
   redirects.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { config, stories, redirects };
+  return { config, stories, redirects, held };
 }
 
 /** Where the redirect page for an old URL is written: as it is for `…/old.html`, else `…/index.html`. */

@@ -70,7 +70,8 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
     files,
     stories: snapshot.stories,
     published: snapshot.published,
-    site: { config: previous.site.config, stories: snapshot.list, redirects },
+    // No draft flag or date changed, so the same stories are held back.
+    site: { config: previous.site.config, stories: snapshot.list, redirects, held: previous.site.held },
   };
 }
 
