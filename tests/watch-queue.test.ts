@@ -205,7 +205,7 @@ describe('watch queue', () => {
       await vi.advanceTimersByTimeAsync(200); // gaps a 40 ms window would split on
     }
     expect(run).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(400);
     expect(run).toHaveBeenCalledTimes(2);
     expect([...(run.mock.calls[1] as unknown as [Set<string>])[0]]).toHaveLength(6);
     queue.close();
@@ -223,7 +223,7 @@ describe('watch queue', () => {
     await vi.advanceTimersByTimeAsync(25); // looks like a single save: the run starts
     expect(run).toHaveBeenCalledTimes(1);
     queue.add('/site/content/second.md'); // the rest of the burst cancels it
-    await vi.advanceTimersByTimeAsync(100 + 250 + 100);
+    await vi.advanceTimersByTimeAsync(100 + 400 + 100);
     expect(batches).toEqual([['/site/content/first.md'], ['/site/content/first.md', '/site/content/second.md']]);
     await queue.idle();
     queue.close();

@@ -18,9 +18,9 @@ export interface WatchQueueOptions {
   run: (changed: ReadonlySet<string>, signal: AbortSignal) => Promise<boolean | void>;
   /** How long no new path must arrive before a batch runs. Default: 25 ms. */
   quietMs?: number;
-  /** The quiet time once a batch holds more than one path: a burst is under way. Default: 250 ms. */
+  /** The quiet time once a batch holds more than one path: a burst is under way. Default: 400 ms. */
   burstQuietMs?: number;
-  /** The longest a batch waits after its first path. Default: 2,000 ms. */
+  /** The longest a batch waits after its first path. Default: 3,000 ms. */
   maxWaitMs?: number;
   /** Told when `run` rejects; the queue goes on. Default: `console.error`. */
   onError?: (error: unknown) => void;
@@ -37,8 +37,8 @@ export interface WatchQueue {
 
 const defaults = {
   quietMs: 25,
-  burstQuietMs: 250,
-  maxWaitMs: 2000,
+  burstQuietMs: 400,
+  maxWaitMs: 3000,
   onError: (error: unknown) => console.error(error),
 } satisfies Omit<WatchQueueOptions, 'run'>;
 
