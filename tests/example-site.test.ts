@@ -83,4 +83,12 @@ describe('the example site', () => {
     expect(html).toMatch(/<article class="story">[\s\S]*<h1 class="story-title">[\s\S]*<time datetime="2025-12-13T09:30:00Z">/);
     expect(html.match(/<h1/g)).toHaveLength(1);
   });
+
+  it('should write a 404 page with the latest headlines and no canonical address', async () => {
+    const html = await readFile(join(out, '404.html'), 'utf8');
+    expect(html).toContain('<h1 class="story-title">Page not found</h1>');
+    expect(html).toContain(`href="/${ARTICLE}/"`);
+    expect(html).not.toContain('rel="canonical"');
+  });
 });
+

@@ -43,7 +43,8 @@ export interface StoryView extends HeadlineView {
 export interface PageView {
   title: string;
   description: string | null;
-  canonical_url: string;
+  /** `null` where the page must not claim an address (the 404 page is served at any). */
+  canonical_url: string | null;
 }
 
 export interface ArticleView {
@@ -118,7 +119,7 @@ export function createViews(site: Site, known?: (story: PublishedStory) => Headl
     notFound(stories: readonly PublishedStory[]): IndexView {
       return {
         site: siteView,
-        page: { title: 'Page not found', description: siteView.description, canonical_url: new URL('404.html', siteView.url).href },
+        page: { title: 'Page not found', description: siteView.description, canonical_url: null },
         headlines: stories.slice(0, config.headlines).map(headline),
       };
     },
