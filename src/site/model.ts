@@ -114,11 +114,10 @@ function redirectPath(alias: string): string {
   return /\.html?$/.test(alias) ? alias : `${alias}/index.html`;
 }
 
-export function newestFirst(a: Story, b: Story): number {
-  return b.date.time - a.date.time || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
-}
-
-/** Same order as `newestFirst`; sorts small uniform records, which is several times faster at 100,000 stories. */
+/**
+ * Newest first, same-date stories by slug. Sorts small uniform records rather than the
+ * stories themselves, which is several times faster at 10,000 stories and more.
+ */
 function sortNewestFirst<T extends Story>(stories: readonly T[]): T[] {
   const keys = stories.map((story, index) => ({ time: story.date.time, slug: story.slug, index }));
   keys.sort((a, b) => b.time - a.time || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
