@@ -10,7 +10,11 @@ import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
 import { loadStories } from './content/load-stories.js';
+import { renderFeeds } from './discovery/feeds.js';
+import { renderRobots } from './discovery/robots.js';
+import { renderSitemaps } from './discovery/sitemaps.js';
 import { readAssets } from './render/assets.js';
+import { collectMedia } from './render/media.js';
 import { pageCount, renderPages, type OutputFile } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
 import { hasErrors, warn } from './report/messages.js';
@@ -84,6 +88,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   cache.storyPaths = storyPaths;
   const storyFiles = await loadStories(storyPaths, {
     cache,
+    contentDir: paths.content,
     changed: options.changed,
     onProgress: reporting ? (done, total) => progress({ stage: 'read', done, total }) : undefined,
   });
@@ -133,7 +138,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let rendered = 0;
   const { pages, commit: commitPages } = await renderPages(site, templates, cache, reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined);
   const assets = await readAssets(paths.templates, cache);
-  const output = [...pages, ...assets.files];
+  const sitemaps = renderSitemaps(site);
+  const output = [...pages, ...assets.files, ...collectMedia(site), ...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
   // Links are checked against the pages the site will have: only meaningful once every page rendered.
   if (!hasErrors(problems())) checkLinks(site, output.map((file) => file.path), cache.links);
   if (hasErrors(problems())) return result(false);

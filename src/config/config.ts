@@ -66,6 +66,20 @@ export const configSchema = z.object({
     .min(0, '`headlines` cannot be negative')
     .max(1000, '`headlines` above 1000 would make every page huge')
     .default(10),
+  /** How many headlines the home page and each archive, section, tag and author page shows. Default: 25. */
+  page_size: z
+    .number({ error: 'Expected `page_size` to be a whole number, e.g. page_size: 25' })
+    .int('Expected `page_size` to be a whole number, e.g. page_size: 25')
+    .min(1, '`page_size` must be at least 1')
+    .max(1000, '`page_size` above 1000 would make list pages huge')
+    .default(25),
+  /** How many of the latest stories the Atom and RSS feeds carry, in full. Default: 20. */
+  feed_size: z
+    .number({ error: 'Expected `feed_size` to be a whole number, e.g. feed_size: 20' })
+    .int('Expected `feed_size` to be a whole number, e.g. feed_size: 20')
+    .min(1, '`feed_size` must be at least 1')
+    .max(1000, '`feed_size` above 1000 would make the feeds huge')
+    .default(20),
   /** Byline that `broadsheet new` fills in. Default: the git user's name. */
   author: z.string({ error: 'Expected `author` to be a name, e.g. author: Ana Beltrán' }).trim().min(1, '`author` is empty').optional(),
   /** A story without `updated:` takes its file's last commit date, when the site is a git repository. Default: true. */

@@ -13,6 +13,8 @@ const CONCURRENCY = 64;
 
 export interface LoadOptions {
   cache: BuildCache;
+  /** The content folder: story images must be inside it. */
+  contentDir: string;
   /** Paths known to have changed since the cache was filled; others are trusted unread. Absent: check every file. */
   changed?: ReadonlySet<string> | undefined;
   onProgress?: (done: number, total: number) => void;

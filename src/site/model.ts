@@ -7,6 +7,7 @@ import type { SiteConfig } from '../config/config.js';
 import type { Story } from '../content/read-story.js';
 import { parseStoryDate } from '../content/story-schema.js';
 import { fail } from '../report/messages.js';
+import { createListings, LISTING_FOLDERS, type Listings } from './listings.js';
 
 export interface PublishedStory extends Story {
   html: string;
@@ -29,6 +30,8 @@ export interface Site {
   redirects: Redirect[];
   /** Stories left out by slug, and why, so a link to one can say so. */
   held: Map<string, { reason: 'draft' | 'future'; file: VFile }>;
+  /** The home page, its archive, and the section, tag and author pages. */
+  listings: Listings;
 }
 
 export interface PublishOptions {
@@ -47,13 +50,20 @@ export interface PublishOptions {
 }
 
 /** URL paths the site itself writes to; a story there would overwrite them. */
-export const RESERVED_PATHS: ReadonlySet<string> = new Set(['assets', '404.html', 'index.html']);
+export const RESERVED_PATHS: ReadonlySet<string> = new Set([
+  'assets', 'media', ...LISTING_FOLDERS, '404.html', 'index.html', 'feed.xml', 'rss.xml', 'robots.txt', '_headers',
+]);
+
+/** Whether the first segment of a URL path is the site's own (sitemaps may be split into numbered files). */
+export function isReservedPath(segment: string): boolean {
+  return RESERVED_PATHS.has(segment) || /^(news-)?sitemap(-\d+)?\.xml$/.test(segment);
+}
 
 export function createSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions): Site {
   // Keyed by the file each URL is written to, so `foo` and `foo/index.html` are seen to clash.
   const owners = new Map<string, VFile>();
   const claim = (file: VFile, path: string, what: 'slug' | 'alias'): boolean => {
-    const reserved = RESERVED_PATHS.has(what === 'slug' ? path : (path.split('/')[0] ?? ''));
+    const reserved = isReservedPath(what === 'slug' ? path : (path.split('/')[0] ?? ''));
     const output = what === 'slug' ? `${path}/index.html` : redirectPath(path);
     const owner = owners.get(output);
     if (!reserved && !owner) {
@@ -106,7 +116,7 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
 
   const stories = sortNewestFirst(published);
   redirects.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { config, stories, redirects, held };
+  return { config, stories, redirects, held, listings: createListings(stories, config.page_size, config.title) };
 }
 
 /** Where the redirect page for an old URL is written: as it is for `…/old.html`, else `…/index.html`. */

@@ -8,6 +8,7 @@
 import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
 import type { Story } from '../content/read-story.js';
+import { createListings } from './listings.js';
 import { createSite, updatedOf, type PublishedStory, type PublishOptions, type Site } from './model.js';
 
 /** What a successful model build leaves for the next one; the arrays run parallel to `files`. */
@@ -71,7 +72,14 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
     stories: snapshot.stories,
     published: snapshot.published,
     // No draft flag or date changed, so the same stories are held back.
-    site: { config: previous.site.config, stories: snapshot.list, redirects, held: previous.site.held },
+    site: {
+      config: previous.site.config,
+      stories: snapshot.list,
+      redirects,
+      held: previous.site.held,
+      // A story may have changed section, tags or author without moving: list them again.
+      listings: createListings(snapshot.list, config.page_size, config.title),
+    },
   };
 }
 

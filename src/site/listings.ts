@@ -1,0 +1,94 @@
+// The site's list pages: the home page and its archive, and a page run per
+// section, tag and author, each cut into pages of `page_size` headlines with
+// links to the previous and next page. Worked out from the sorted stories on
+// every build (one pass, no rendering), so a story that changes section moves
+// lists in a rebuild exactly as in a cold build.
+import { slugFromText } from '../content/read-story.js';
+import type { PublishedStory } from './model.js';
+
+export type ListKind = 'home' | 'section' | 'tag' | 'author';
+
+/** A section, tag or author: one run of list pages. */
+export interface Listing {
+  kind: ListKind;
+  /** As written in the stories (the newest story's spelling when several slug alike). */
+  name: string;
+  /** URL path of its first page under the site, e.g. `section/world/` (`''` for the home page). */
+  url: string;
+  /** Stories it holds, newest first. */
+  stories: PublishedStory[];
+}
+
+/** One page of a listing. URLs are paths under the site, without the leading `/`. */
+export interface ListPage {
+  listing: Listing;
+  /** 1-based. */
+  number: number;
+  /** How many pages the listing has. */
+  count: number;
+  url: string;
+  /** Output path, e.g. `section/world/page/2/index.html`. */
+  path: string;
+  /** This page's headlines. */
+  stories: PublishedStory[];
+  prev: string | undefined;
+  next: string | undefined;
+}
+
+export interface Listings {
+  home: Listing;
+  sections: Listing[];
+  tags: Listing[];
+  authors: Listing[];
+  /** Every list page, the home page first. */
+  pages: ListPage[];
+}
+
+/** URL folders the listings own; a story or alias there would collide with them. */
+export const LISTING_FOLDERS = ['page', 'section', 'tag', 'author'] as const;
+
+export function createListings(stories: readonly PublishedStory[], pageSize: number, homeName: string): Listings {
+  const home: Listing = { kind: 'home', name: homeName, url: '', stories: stories as PublishedStory[] };
+  const groups = { section: new Map<string, Listing>(), tag: new Map<string, Listing>(), author: new Map<string, Listing>() };
+  const add = (kind: 'section' | 'tag' | 'author', name: string | undefined, story: PublishedStory) => {
+    if (!name) return;
+    const slug = slugFromText(name);
+    if (!slug) return;
+    let listing = groups[kind].get(slug);
+    if (!listing) groups[kind].set(slug, (listing = { kind, name, url: `${kind}/${slug}/`, stories: [] }));
+    // A story tagged twice in spellings that slug alike is listed once.
+    if (listing.stories.at(-1) !== story) listing.stories.push(story);
+  };
+  for (const story of stories) {
+    add('section', story.section, story);
+    for (const tag of story.tags) add('tag', tag, story);
+    add('author', story.author, story);
+  }
+  const byUrl = (a: Listing, b: Listing) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0);
+  const sections = [...groups.section.values()].sort(byUrl);
+  const tags = [...groups.tag.values()].sort(byUrl);
+  const authors = [...groups.author.values()].sort(byUrl);
+  const pages = [home, ...sections, ...tags, ...authors].flatMap((listing) => paginate(listing, pageSize));
+  return { home, sections, tags, authors, pages };
+}
+
+function paginate(listing: Listing, pageSize: number): ListPage[] {
+  // The home page exists even before the first story is published.
+  const count = Math.max(1, Math.ceil(listing.stories.length / pageSize));
+  const urlOf = (number: number) => (number === 1 ? listing.url : `${listing.url}page/${number}/`);
+  const pages: ListPage[] = [];
+  for (let number = 1; number <= count; number++) {
+    const url = urlOf(number);
+    pages.push({
+      listing,
+      number,
+      count,
+      url,
+      path: `${url}index.html`,
+      stories: listing.stories.slice((number - 1) * pageSize, number * pageSize),
+      prev: number > 1 ? urlOf(number - 1) : undefined,
+      next: number < count ? urlOf(number + 1) : undefined,
+    });
+  }
+  return pages;
+}
