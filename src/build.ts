@@ -13,11 +13,12 @@ import { loadStories } from './content/load-stories.js';
 import { renderFeeds } from './discovery/feeds.js';
 import { renderRobots } from './discovery/robots.js';
 import { renderSitemaps } from './discovery/sitemaps.js';
-import { readAssets } from './render/assets.js';
+import { readAssets, type Assets } from './render/assets.js';
+import { renderHeaders } from './render/headers.js';
 import { collectMedia } from './render/media.js';
 import { pageCount, renderPages, type OutputFile } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
-import { hasErrors, warn } from './report/messages.js';
+import { fail, hasErrors, warn } from './report/messages.js';
 import { checkLinks } from './site/check-links.js';
 import type { Site } from './site/model.js';
 import { buildSite } from './site/update-site.js';
@@ -134,12 +135,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (options.signal?.aborted) return { ...result(false), aborted: true };
   if (!site || hasErrors(problems())) return result(false);
 
+  const assets = await readAssets(paths.templates, cache);
+  const basePath = new URL(site.config.url).pathname;
+  const logo = site.config.logo === undefined ? undefined : findLogo(site.config.logo, assets, configFile, site.config.url);
+  templates.useAssets(assets.byName, basePath);
   const total = pageCount(site, templates);
   let rendered = 0;
-  const { pages, commit: commitPages } = await renderPages(site, templates, cache, reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined);
-  const assets = await readAssets(paths.templates, cache);
+  const onPage = reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined;
+  const { pages, commit: commitPages } = await renderPages(site, templates, cache, { assetsKey: assets.key, logo }, onPage);
   const sitemaps = renderSitemaps(site);
-  const output = [...pages, ...assets.files, ...collectMedia(site), ...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
+  const files = [...pages, ...assets.files, ...collectMedia(site), ...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
+  const output = [...files, renderHeaders(basePath, files)];
   // Links are checked against the pages the site will have: only meaningful once every page rendered.
   if (!hasErrors(problems())) checkLinks(site, output.map((file) => file.path), cache.links);
   if (hasErrors(problems())) return result(false);
@@ -156,6 +162,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   assets.commit();
   cache.site = model?.snapshot;
   return result(true, output);
+}
+
+/** The `logo` setting names an image among the templates' assets; structured data needs its size. */
+function findLogo(name: string, assets: Assets, configFile: VFile, siteUrl: string) {
+  const asset = assets.byName.get(name);
+  if (asset?.width && asset.height) return { url: new URL(asset.path, siteUrl).href, width: asset.width, height: asset.height };
+  const line = String(configFile.value ?? '').split('\n').findIndex((text) => text.startsWith('logo:')) + 1;
+  const reason = asset ? `The logo ${name} is not an image whose size can be read; use a PNG or JPEG` : `No ${name} in templates/assets/ for the \`logo\` setting; add the file or remove the setting`;
+  fail(configFile, reason, line > 0 ? { line, column: 1 } : undefined, 'config/logo');
+  return undefined;
 }
 
 function withMessages(...groups: ReadonlyArray<readonly VFile[]>): VFile[] {

@@ -96,7 +96,8 @@ describe('broadsheet CLI', () => {
     const result = await run(['build'], site);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('read 602/602\n');
-    expect(result.stderr).toContain('render 602/602\n');
+    // 601 story pages and 25 list pages: the home page and 24 archive pages of 25 headlines.
+    expect(result.stderr).toContain('render 626/626\n');
     expect(result.stdout).toMatch(/^Built 601 stories \(600 briefs\)/);
   });
 

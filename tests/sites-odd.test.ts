@@ -45,7 +45,7 @@ describe('odd but valid sites', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const html = await page(result.site, 'harbour-bridge/index.html');
     expect(html).toContain('<h1 class="story-title">Harbour bridge opens</h1>');
-    expect(html).toContain('<p class="kicker">City</p>');
+    expect(html).toContain('<p class="kicker"><a href="/section/city/">City</a></p>');
     expect(html).toContain('<time datetime="2025-05-02">');
     // Fields must not keep the \r (that would show as `City\r`); the body may keep its own line ends.
     expect(html).toMatch(/<p>The bridge\r?\nopened on Friday\.<\/p>/);
@@ -59,7 +59,7 @@ describe('odd but valid sites', () => {
 
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
-      'content/harbour-bridge.md:4:1  warning  Unknown key `__proto__`; known keys are `title`, `date`, `updated`, `author`, `section`, `tags`, `summary`, `slug`, `draft`, `aliases`  (frontmatter/unknown-key)\n',
+      'content/harbour-bridge.md:4:1  warning  Unknown key `__proto__`; known keys are `title`, `date`, `updated`, `author`, `section`, `tags`, `summary`, `slug`, `draft`, `image`, `image_alt`, `aliases`  (frontmatter/unknown-key)\n',
     );
     expect(result.stdout).toMatch(/^Built 1 story into dist\/: .*, 1 warning\.\n$/);
     expect(Object.prototype).not.toHaveProperty('polluted');

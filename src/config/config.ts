@@ -80,6 +80,8 @@ export const configSchema = z.object({
     .min(1, '`feed_size` must be at least 1')
     .max(1000, '`feed_size` above 1000 would make the feeds huge')
     .default(20),
+  /** The publisher's logo, a file in `templates/assets/` (e.g. `logo.png`), named in each article's structured data; Google asks for one that fits 600×60. Default: none. */
+  logo: z.string({ error: 'Expected `logo` to be the name of an image in templates/assets/, e.g. logo: logo.png' }).trim().min(1, '`logo` is empty').optional(),
   /** Byline that `broadsheet new` fills in. Default: the git user's name. */
   author: z.string({ error: 'Expected `author` to be a name, e.g. author: Ana Beltrán' }).trim().min(1, '`author` is empty').optional(),
   /** A story without `updated:` takes its file's last commit date, when the site is a git repository. Default: true. */

@@ -5,7 +5,15 @@ import { hash, type BuildCache } from '../cache/build-cache.js';
 import type { PublishedStory, Site } from '../site/model.js';
 import { moreHeadlines } from '../site/model.js';
 import type { PageTemplate, Templates } from './templates.js';
+import type { ImageRef } from './structured-data.js';
 import { createViews, type HeadlineView } from './view-model.js';
+
+export interface RenderOptions {
+  /** Changes whenever an asset does (pages link them by hashed name). */
+  assetsKey: string;
+  /** The publisher's logo, for structured data. */
+  logo: ImageRef | undefined;
+}
 
 export interface OutputFile {
   /** Path under the output folder, with `/` separators. */
@@ -20,10 +28,12 @@ export interface OutputFile {
  * through `commit`, once the pages are written: a build that fails or is abandoned
  * after rendering must not make the next one think those pages are on disk.
  */
-export async function renderPages(site: Site, templates: Templates, cache: BuildCache, onPage: () => void = () => {}): Promise<{ pages: OutputFile[]; commit: () => void }> {
+export async function renderPages(site: Site, templates: Templates, cache: BuildCache, options: RenderOptions, onPage: () => void = () => {}): Promise<{ pages: OutputFile[]; commit: () => void }> {
   const updates: Array<() => void> = [];
   const configKey = hash(JSON.stringify(site.config));
-  const siteKey = hash(templates.key, configKey);
+  // Every page shows the section navigation and links the hashed stylesheet.
+  const sectionsKey = site.listings.sections.map((listing) => listing.url + listing.name).join('\n');
+  const siteKey = hash(templates.key, configKey, options.assetsKey, sectionsKey);
   // A story's headline entry depends only on the story and the settings: reuse it across rebuilds
   // (the site model hands back the same story object while the story is unchanged).
   const entryOf = (story: PublishedStory) => {
@@ -34,14 +44,14 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     cache.headlines.set(story, entry);
     return entry;
   };
-  const views = createViews(site, (story) => entryOf(story).view);
+  const views = createViews(site, { known: (story) => entryOf(story).view, logo: options.logo });
   const headlineKey = (story: PublishedStory) => entryOf(story).key;
   // Keys are only compared; hashing a list keeps every page's key short.
   const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map(headlineKey));
   const keyOf = (parts: string[], listed: readonly PublishedStory[]) => [siteKey, ...parts, listKey(listed)].join('|');
 
   const pages: OutputFile[] = [];
-  // The home page, 404 and redirects, cached by output path.
+  // List pages, 404 and redirects, cached by output path.
   const seen = new Set<string>();
   const page = (path: string, template: PageTemplate, key: string, view: () => object): Promise<void> | undefined => {
     seen.add(path);
@@ -60,7 +70,13 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     });
   };
 
-  await page('index.html', 'index', keyOf(['index'], site.stories), () => views.index(site.stories));
+  // The home page is the first page of the headline index; the rest of it, and the section, tag
+  // and author pages, share one template.
+  for (const list of site.listings.pages) {
+    const template = list.listing.kind === 'home' && list.number === 1 ? 'index' : 'list';
+    const parts = [template, list.url, list.listing.name, String(list.count), list.prev ?? '', list.next ?? ''];
+    await page(list.path, template, keyOf(parts, list.stories), () => views.list(list));
+  }
   if (templates.has('404')) {
     const latest = site.stories.slice(0, site.config.headlines);
     await page('404.html', '404', keyOf(['404'], latest), () => views.notFound(site.stories));
@@ -104,5 +120,5 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
 
 /** How many pages `renderPages` will produce, for progress display. */
 export function pageCount(site: Site, templates: Templates): number {
-  return 1 + (templates.has('404') ? 1 : 0) + site.stories.length + site.redirects.length;
+  return site.listings.pages.length + (templates.has('404') ? 1 : 0) + site.stories.length + site.redirects.length;
 }

@@ -10,8 +10,8 @@ import { VFile } from 'vfile';
 import { hash } from '../cache/build-cache.js';
 import { fail } from '../report/messages.js';
 
-/** The page templates a site must have, by file name under `templates/`. */
-export const PAGE_TEMPLATES = ['article', 'index'] as const;
+/** The page templates a site must have, by file name under `templates/`: a story, the home page, and every other list page. */
+export const PAGE_TEMPLATES = ['article', 'index', 'list'] as const;
 /** Page templates a site may have: `404.liquid` becomes 404.html; `redirect.liquid` replaces the built-in redirect page. */
 export const OPTIONAL_TEMPLATES = ['404', 'redirect'] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number] | (typeof OPTIONAL_TEMPLATES)[number];
@@ -35,6 +35,8 @@ const BUILT_IN_REDIRECT = `<!doctype html>
 export interface Templates {
   /** Changes whenever any template file changes: part of every page's cache key. */
   key: string;
+  /** What `{{ 'style.css' | asset_url }}` answers from this build on: the asset's hashed address. */
+  useAssets(assets: ReadonlyMap<string, { path: string }>, basePath: string): void;
   has(name: PageTemplate): boolean;
   /** Render a page; a failure is recorded on the template's file and gives `undefined`. */
   render(name: PageTemplate, view: object): Promise<string | undefined>;
@@ -55,6 +57,8 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     ownPropertyOnly: true,
     cache: true,
   });
+  let assetUrl = (name: string): string => name;
+  liquid.registerFilter('asset_url', (name: unknown) => assetUrl(String(name)));
   const sources = await readTemplates(dir);
   const files = new Map<string, VFile>();
   const fileFor = (path: string): VFile => {
@@ -74,7 +78,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     const path = join(dir, `${name}.liquid`);
     if (!existsSync(path)) {
       const required = (PAGE_TEMPLATES as readonly string[]).includes(name);
-      if (required) fail(fileFor(path), `Missing template ${name}.liquid; every site needs ${PAGE_TEMPLATES.map((t) => `${t}.liquid`).join(' and ')}`, undefined, 'template/missing');
+      if (required) fail(fileFor(path), `Missing template ${name}.liquid; every site needs ${new Intl.ListFormat('en').format(PAGE_TEMPLATES.map((t) => `${t}.liquid`))}`, undefined, 'template/missing');
       continue;
     }
     try {
@@ -86,6 +90,15 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
 
   return {
     key: sources.key,
+    useAssets(assets, basePath) {
+      assetUrl = (name) => {
+        const asset = assets.get(name.replace(/^\/+/, ''));
+        if (asset) return `${basePath}${asset.path}`;
+        const known = [...assets.keys()];
+        const guess = known.length > 0 ? closest(name, known) : undefined;
+        throw new Error(`No asset "${name}" in ${relative(cwd, join(dir, 'assets')) || 'assets'}/${guess ? `; did you mean '${guess}'?` : ''}`);
+      };
+    },
     has: (name) => parsed.has(name),
     async render(name, view) {
       const template = parsed.get(name);

@@ -1,9 +1,10 @@
 // What templates see. Designers get plain, documented fields with ready-made
 // URLs and display dates, never parser output; optional fields are `null`
 // (not missing) so liquid's strict mode can still catch a misspelt name.
-import type { SiteConfig } from '../config/config.js';
 import type { StoryDate } from '../content/story-schema.js';
+import { findListing, type ListPage, type Listing } from '../site/listings.js';
 import type { PublishedStory, Site } from '../site/model.js';
+import { newsArticleJsonLd, type ImageRef } from './structured-data.js';
 
 export interface SiteView {
   title: string;
@@ -13,6 +14,16 @@ export interface SiteView {
   url: string;
   /** Path of the home page on its host (`/` or `/news/`); page links start with it. */
   base_path: string;
+  /** Paths of the Atom and RSS feeds. */
+  feed_url: string;
+  rss_url: string;
+  /** Every section, for the site's navigation. */
+  sections: LinkView[];
+}
+
+export interface LinkView {
+  name: string;
+  url: string;
 }
 
 export interface DateView {
@@ -20,6 +31,14 @@ export interface DateView {
   iso: string;
   /** For readers, in the site's language and time zone. */
   display: string;
+}
+
+export interface ImageView {
+  /** Path of the image on the site. */
+  url: string;
+  width: number;
+  height: number;
+  alt: string;
 }
 
 export interface HeadlineView {
@@ -34,17 +53,48 @@ export interface HeadlineView {
 export interface StoryView extends HeadlineView {
   canonical_url: string;
   author: string | null;
-  tags: string[];
+  /** The author's page. */
+  author_url: string | null;
+  section_url: string | null;
+  tags: LinkView[];
   updated: DateView | null;
+  /** The frontmatter's `image:`, shown above the body. */
+  image: ImageView | null;
   /** Sanitised HTML of the body; empty for a brief. */
   body_html: string;
 }
 
+/** What `<head>` says about the page: title, description, canonical address, social cards, structured data. */
 export interface PageView {
   title: string;
   description: string | null;
   /** `null` where the page must not claim an address (the 404 page is served at any). */
   canonical_url: string | null;
+  /** OpenGraph type: `article` for stories, `website` for the rest. */
+  type: 'article' | 'website';
+  /** Absolute address of the page's image, for social cards. */
+  image: (ImageView & { absolute_url: string }) | null;
+  published_time: string | null;
+  modified_time: string | null;
+  section: string | null;
+  tags: string[];
+  /** schema.org JSON-LD, already safe to print inside `<script type="application/ld+json">` with `| raw`. */
+  json_ld: string | null;
+  /** Neighbouring pages of a paginated list. */
+  prev_url: string | null;
+  next_url: string | null;
+}
+
+export interface ListView {
+  kind: Listing['kind'];
+  /** The heading: the section's name, "Stories tagged …", "Stories by …", or the site title. */
+  title: string;
+  url: string;
+  /** 1-based page number, and how many pages the list has. */
+  number: number;
+  count: number;
+  prev_url: string | null;
+  next_url: string | null;
 }
 
 export interface ArticleView {
@@ -54,19 +104,37 @@ export interface ArticleView {
   headlines: HeadlineView[];
 }
 
+/** The home page, its archive pages, and the section, tag and author pages. */
 export interface IndexView {
   site: SiteView;
   page: PageView;
+  list: ListView;
   headlines: HeadlineView[];
 }
 
-/**
- * Builds views for one site; the date formatters are made once, not per page.
- * `known` may supply headline entries kept from an earlier build.
- */
-export function createViews(site: Site, known?: (story: PublishedStory) => HeadlineView) {
+export interface ViewOptions {
+  /** Headline entries kept from an earlier build. */
+  known?: ((story: PublishedStory) => HeadlineView) | undefined;
+  /** The publisher's logo (the `logo` setting), for structured data. */
+  logo?: ImageRef | undefined;
+}
+
+const LIST_TITLES = { home: (name: string) => name, section: (name: string) => name, tag: (name: string) => `Stories tagged “${name}”`, author: (name: string) => `Stories by ${name}` };
+
+/** Builds views for one site; the date formatters are made once, not per page. */
+export function createViews(site: Site, options: ViewOptions = {}) {
   const { config } = site;
-  const siteView = toSiteView(config);
+  const base = new URL(config.url).pathname;
+  const siteView: SiteView = {
+    title: config.title,
+    description: config.description ?? null,
+    language: config.language,
+    url: config.url,
+    base_path: base,
+    feed_url: `${base}feed.xml`,
+    rss_url: `${base}rss.xml`,
+    sections: site.listings.sections.map((listing) => ({ name: listing.name, url: base + listing.url })),
+  };
   const formatDateTime = new Intl.DateTimeFormat(config.language, {
     timeZone: config.timezone, year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short',
   });
@@ -76,62 +144,80 @@ export function createViews(site: Site, known?: (story: PublishedStory) => Headl
     iso: date.iso,
     display: (date.iso.includes('T') ? formatDateTime : formatDay).format(date.time),
   });
-  const urlOf = (story: PublishedStory) => `${siteView.base_path}${story.slug}/`;
+  const listingUrl = (kind: 'section' | 'tag' | 'author', name: string | undefined) => {
+    const listing = name === undefined ? undefined : findListing(site.listings, kind, name);
+    return listing ? base + listing.url : null;
+  };
 
   // Every story appears in many headline lists; build its entry once per build.
   const headlines = new Map<PublishedStory, HeadlineView>();
   const fresh = (story: PublishedStory): HeadlineView => {
     let view = headlines.get(story);
     if (!view) {
-      view = { title: story.title, url: urlOf(story), summary: story.summary ?? null, section: story.section ?? null, date: dateView(story.date), is_brief: story.isBrief };
+      view = { title: story.title, url: `${base}${story.slug}/`, summary: story.summary ?? null, section: story.section ?? null, date: dateView(story.date), is_brief: story.isBrief };
       headlines.set(story, view);
     }
     return view;
   };
-  const headline = known ?? fresh;
+  const headline = options.known ?? fresh;
+  const pageDefaults = { image: null, published_time: null, modified_time: null, section: null, tags: [], json_ld: null, prev_url: null, next_url: null };
 
   return {
     headline: fresh,
-    article(story: PublishedStory, headlines: readonly PublishedStory[]): ArticleView {
-      const canonical = new URL(`${story.slug}/`, siteView.url).href;
+    article(story: PublishedStory, listed: readonly PublishedStory[]): ArticleView {
+      const canonical = new URL(`${story.slug}/`, config.url).href;
+      const lead = story.image;
+      const image = lead ? { url: base + lead.output, width: lead.width, height: lead.height, alt: lead.alt } : null;
+      const absoluteImage = image && { ...image, absolute_url: new URL(image.url, config.url).href };
+      const description = story.summary ?? siteView.description;
+      const modified = (story.updated ?? story.date).iso;
+      const jsonLd = newsArticleJsonLd({
+        headline: story.title, description, canonicalUrl: canonical, datePublished: story.date.iso, dateModified: modified,
+        author: story.author ?? null, section: story.section ?? null, tags: story.tags, language: config.language,
+        image: absoluteImage ? { url: absoluteImage.absolute_url, width: absoluteImage.width, height: absoluteImage.height } : null,
+        publisher: { name: config.title, url: config.url, logo: options.logo ?? null },
+      });
       return {
         site: siteView,
-        page: { title: story.title, description: story.summary ?? siteView.description, canonical_url: canonical },
+        page: {
+          ...pageDefaults, title: story.title, description, canonical_url: canonical, type: 'article', image: absoluteImage,
+          published_time: story.date.iso, modified_time: modified, section: story.section ?? null, tags: story.tags, json_ld: jsonLd,
+        },
         story: {
           ...headline(story),
           canonical_url: canonical,
           author: story.author ?? null,
-          tags: story.tags,
+          author_url: listingUrl('author', story.author),
+          section_url: listingUrl('section', story.section),
+          tags: story.tags.map((tag) => ({ name: tag, url: listingUrl('tag', tag) ?? base })),
           updated: story.updated ? dateView(story.updated) : null,
+          // Shown above the body only when the frontmatter names it; a lead image taken from the body is already in it.
+          image: story.file.data.declaredImage ? image : null,
           body_html: story.html,
         },
-        headlines: headlines.map(headline),
+        headlines: listed.map(headline),
       };
     },
-    index(stories: readonly PublishedStory[]): IndexView {
+    list(page: ListPage): IndexView {
+      const { listing } = page;
+      const heading = LIST_TITLES[listing.kind](listing.name);
+      const title = page.number > 1 ? `${heading}, page ${page.number}` : heading;
+      const link = (url: string | undefined) => (url === undefined ? null : base + url);
       return {
         site: siteView,
-        page: { title: siteView.title, description: siteView.description, canonical_url: siteView.url },
-        headlines: stories.map(headline),
+        page: { ...pageDefaults, title, description: siteView.description, canonical_url: new URL(page.url, config.url).href, type: 'website', prev_url: link(page.prev), next_url: link(page.next) },
+        list: { kind: listing.kind, title: heading, url: base + listing.url, number: page.number, count: page.count, prev_url: link(page.prev), next_url: link(page.next) },
+        headlines: page.stories.map(headline),
       };
     },
     /** The 404 page: the latest headlines, so a reader who followed a dead link finds the news. */
     notFound(stories: readonly PublishedStory[]): IndexView {
       return {
         site: siteView,
-        page: { title: 'Page not found', description: siteView.description, canonical_url: null },
+        page: { ...pageDefaults, title: 'Page not found', description: siteView.description, canonical_url: null, type: 'website' },
+        list: { kind: 'home', title: 'Page not found', url: base, number: 1, count: 1, prev_url: null, next_url: null },
         headlines: stories.slice(0, config.headlines).map(headline),
       };
     },
-  };
-}
-
-function toSiteView(config: SiteConfig): SiteView {
-  return {
-    title: config.title,
-    description: config.description ?? null,
-    language: config.language,
-    url: config.url,
-    base_path: new URL(config.url).pathname,
   };
 }

@@ -42,6 +42,13 @@ export interface Listings {
   authors: Listing[];
   /** Every list page, the home page first. */
   pages: ListPage[];
+  /** Each listing by `kind/slug`, for `findListing`. */
+  index: Map<string, Listing>;
+}
+
+/** The section, tag or author page run a story's `name` belongs to. */
+export function findListing(listings: Listings, kind: 'section' | 'tag' | 'author', name: string): Listing | undefined {
+  return listings.index.get(`${kind}/${slugFromText(name)}`);
 }
 
 /** URL folders the listings own; a story or alias there would collide with them. */
@@ -69,7 +76,9 @@ export function createListings(stories: readonly PublishedStory[], pageSize: num
   const tags = [...groups.tag.values()].sort(byUrl);
   const authors = [...groups.author.values()].sort(byUrl);
   const pages = [home, ...sections, ...tags, ...authors].flatMap((listing) => paginate(listing, pageSize));
-  return { home, sections, tags, authors, pages };
+  const index = new Map<string, Listing>();
+  for (const kind of ['section', 'tag', 'author'] as const) for (const [slug, listing] of groups[kind]) index.set(`${kind}/${slug}`, listing);
+  return { home, sections, tags, authors, pages, index };
 }
 
 function paginate(listing: Listing, pageSize: number): ListPage[] {
