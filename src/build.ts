@@ -137,12 +137,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const assets = await readAssets(paths.templates, cache);
   const basePath = new URL(site.config.url).pathname;
-  const logo = site.config.logo === undefined ? undefined : findLogo(site.config.logo, assets, configFile, site.config.url);
+  const image = (key: 'logo' | 'share_image') => assetImage(key, site.config[key], assets, configFile, site.config.url);
+  const logo = image('logo');
+  const shareImage = image('share_image');
   templates.useAssets(assets.byName, basePath);
   const total = pageCount(site, templates);
   let rendered = 0;
   const onPage = reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined;
-  const { pages, commit: commitPages } = await renderPages(site, templates, cache, { assetsKey: assets.key, logo }, onPage);
+  const { pages, commit: commitPages } = await renderPages(site, templates, cache, { assetsKey: assets.key, logo, shareImage }, onPage);
   const sitemaps = renderSitemaps(site);
   const files = [...pages, ...assets.files, ...collectMedia(site), ...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
   const output = [...files, renderHeaders(basePath, files)];
@@ -164,13 +166,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   return result(true, output);
 }
 
-/** The `logo` setting names an image among the templates' assets; structured data needs its size. */
-function findLogo(name: string, assets: Assets, configFile: VFile, siteUrl: string) {
+/** The `logo` and `share_image` settings name images among the templates' assets; pages need their size. */
+function assetImage(key: string, name: string | undefined, assets: Assets, configFile: VFile, siteUrl: string) {
+  if (name === undefined) return undefined;
   const asset = assets.byName.get(name);
   if (asset?.width && asset.height) return { url: new URL(asset.path, siteUrl).href, width: asset.width, height: asset.height };
-  const line = String(configFile.value ?? '').split('\n').findIndex((text) => text.startsWith('logo:')) + 1;
-  const reason = asset ? `The logo ${name} is not an image whose size can be read; use a PNG or JPEG` : `No ${name} in templates/assets/ for the \`logo\` setting; add the file or remove the setting`;
-  fail(configFile, reason, line > 0 ? { line, column: 1 } : undefined, 'config/logo');
+  const line = String(configFile.value ?? '').split('\n').findIndex((text) => text.startsWith(`${key}:`)) + 1;
+  const reason = asset ? `${name} is not an image whose size can be read; use a PNG or JPEG` : `No ${name} in templates/assets/ for the \`${key}\` setting; add the file or remove the setting`;
+  fail(configFile, reason, line > 0 ? { line, column: 1 } : undefined, `config/${key}`);
   return undefined;
 }
 

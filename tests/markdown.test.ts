@@ -27,6 +27,7 @@ function render(markdown: string): { html: string | undefined; messages: string[
     aliases: [],
     markdown,
     isBrief: markdown.trim() === '',
+    image: undefined,
   };
   const file = new VFile({ path: 'fixture.md', value: markdown });
   file.data.story = story;

@@ -82,6 +82,8 @@ export const configSchema = z.object({
     .default(20),
   /** The publisher's logo, a file in `templates/assets/` (e.g. `logo.png`), named in each article's structured data; Google asks for one that fits 600×60. Default: none. */
   logo: z.string({ error: 'Expected `logo` to be the name of an image in templates/assets/, e.g. logo: logo.png' }).trim().min(1, '`logo` is empty').optional(),
+  /** The image link previews and structured data show for a story without one of its own, a file in `templates/assets/` (e.g. `share.png`, 1200×630). Default: none. */
+  share_image: z.string({ error: 'Expected `share_image` to be the name of an image in templates/assets/, e.g. share_image: share.png' }).trim().min(1, '`share_image` is empty').optional(),
   /** Byline that `broadsheet new` fills in. Default: the git user's name. */
   author: z.string({ error: 'Expected `author` to be a name, e.g. author: Ana Beltrán' }).trim().min(1, '`author` is empty').optional(),
   /** A story without `updated:` takes its file's last commit date, when the site is a git repository. Default: true. */

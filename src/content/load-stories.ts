@@ -1,10 +1,13 @@
 // Stages 2–3 for every story: read, parse, render Markdown — or reuse the cached
-// result when the file is unchanged. A full build and a watch rebuild both come
-// through here; they differ only in how many files are actually read.
+// result when the file, and every image it shows, is unchanged. A full build and
+// a watch rebuild both come through here; they differ only in how many files are
+// actually read.
 import { readFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { VFile } from 'vfile';
 import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
 import { createMarkdownProcessor, renderMarkdown } from '../markdown/processor.js';
+import { hashImage } from '../markdown/rehype-story-images.js';
 import { fail } from '../report/messages.js';
 import { storyFromBytes } from './read-story.js';
 
@@ -35,10 +38,13 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
       return file;
     }
     const key = hash(bytes);
-    if (cached?.hash === key) return reuse(cached);
+    if (cached?.hash === key && (await sameImages(cached.file))) return reuse(cached);
     const file = storyFromBytes(path, bytes);
+    file.data.contentDir = options.contentDir;
     renderMarkdown((cache.processor ??= createMarkdownProcessor()), file);
-    file.data.hash = key;
+    // Page keys build on this: a new photo under the same story must render the page again.
+    const images = file.data.imageSources ?? [];
+    file.data.hash = images.length === 0 ? key : hash(key, ...images.map((image) => image.hash ?? 'missing'));
     cache.stories.set(path, { hash: key, file, ownMessages: file.messages.length });
     return file;
   };
@@ -48,7 +54,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
   for (let index = 0; index < paths.length; index++) {
     const path = paths[index] as string;
     const cached = changed && !changed.has(path) ? cache.stories.get(path) : undefined;
-    if (cached) files[index] = reuse(cached);
+    if (cached && !showsChanged(cached.file, changed)) files[index] = reuse(cached);
     else toRead.push(index);
   }
   let done = paths.length - toRead.length;
@@ -70,4 +76,30 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
 function reuse(cached: CachedStory): VFile {
   if (cached.file.messages.length !== cached.ownMessages) cached.file.messages.length = cached.ownMessages;
   return cached.file;
+}
+
+/** Whether the watcher reported one of the story's images, or a folder holding one (renamed or deleted whole). */
+function showsChanged(file: VFile, changed: ReadonlySet<string> | undefined): boolean {
+  const images = file.data.imageSources;
+  if (!changed || !images || images.length === 0) return false;
+  return images.some((image) => changed.has(image.path) || [...changed].some((path) => image.path.startsWith(path + sep)));
+}
+
+/**
+ * Whether every image the story looked for has the bytes it had (or is still missing).
+ * By content, as for the story itself: mtimes change on a checkout without the bytes
+ * changing, and the image's hash is in its address anyway. This costs no more reading
+ * than the cold build it stands in for.
+ */
+async function sameImages(file: VFile): Promise<boolean> {
+  for (const image of file.data.imageSources ?? []) {
+    let now: string | undefined;
+    try {
+      now = hashImage(await readFile(image.path));
+    } catch {
+      now = undefined;
+    }
+    if (now !== image.hash) return false;
+  }
+  return true;
 }

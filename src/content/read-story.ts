@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import slugify from '@sindresorhus/slugify';
 import matter from 'gray-matter';
 import { VFile } from 'vfile';
-import { fail } from '../report/messages.js';
+import { fail, type Place } from '../report/messages.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
 import { frontmatterSchema, SLUG, type StoryDate } from './story-schema.js';
 
@@ -24,15 +24,40 @@ export interface Story {
   markdown: string;
   /** A story with no body yet: published as a headline-only brief. */
   isBrief: boolean;
+  /**
+   * The lead image (link previews, structured data): `image:` in the frontmatter, else the
+   * first image beside the story in its body. Set by the Markdown stage, which reads the file.
+   */
+  image: StoryImage | undefined;
+}
+
+export interface StoryImage {
+  /** Path under the output folder, e.g. `media/bridge.1a2b3c4d.jpg`. */
+  output: string;
+  width: number;
+  height: number;
+  /** Empty when the writer said the image needs no description (`image_alt: ""`). */
+  alt: string;
+}
+
+/** The frontmatter's `image:` as written, for the Markdown stage to resolve beside the story. */
+export interface DeclaredImage {
+  src: string;
+  /** `undefined` when there is no `image_alt:` line at all, as opposed to an empty one. */
+  alt: string | undefined;
+  /** The value of the `image:` line, where problems with the file are reported. */
+  place: Place;
 }
 
 declare module 'vfile' {
   interface DataMap {
     story: Story;
-    /** Hash of the file's bytes: what the build cache and page keys are based on. */
+    /** Hash of the file's bytes, and of the images it shows if any: what page keys are based on. */
     hash: string;
     /** The rendered body, set by the markdown stage. */
     html: string;
+    /** The frontmatter's `image:`, when it has one. */
+    declaredImage: DeclaredImage;
   }
 }
 
@@ -118,7 +143,20 @@ export function parseStory(file: VFile, text: string): void {
     aliases: frontmatter.aliases,
     markdown: '\n'.repeat(headLines) + parsed.content,
     isBrief: parsed.content.trim() === '',
+    image: undefined,
   };
+  if (frontmatter.image !== undefined) {
+    const head = text.slice(0, text.length - parsed.content.length);
+    file.data.declaredImage = { src: frontmatter.image, alt: frontmatter.image_alt, place: valuePlace(head, 'image') };
+  }
+}
+
+/** Where the value of a top-level frontmatter field starts (the validated data has no positions). */
+function valuePlace(head: string, key: string): Place {
+  const match = new RegExp(`^${key}[ \\t]*:[ \\t]*`, 'm').exec(head);
+  if (!match) return { line: 1, column: 1 };
+  const before = head.slice(0, match.index).split('\n');
+  return { line: before.length, column: match[0].length + 1 };
 }
 
 function hasClosingFence(text: string): boolean {

@@ -83,6 +83,10 @@ export const frontmatterSchema = z.object({
     .regex(SLUG, 'Expected `slug` to use only lowercase letters, digits and single hyphens, e.g. mexico-rejects-troops')
     .optional(),
   draft: z.boolean({ error: 'Expected `draft` to be true or false' }).default(false),
+  /** The lead image, a file beside the story; checked and measured by the Markdown stage. */
+  image: text('image', 'harbour-bridge.jpg').optional(),
+  // Empty is allowed: `image_alt: ""` says the image shows nothing a reader needs.
+  image_alt: z.string({ error: (issue) => `Expected \`image_alt\` to be text describing the image, got ${describe(issue.input)}; write it in quotes: image_alt: "Traffic crossing the new bridge"` }).trim().optional(),
   aliases: z
     .array(
       z

@@ -4,6 +4,8 @@ import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'r
 import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
 import rehypeCollectLinks from './rehype-collect-links.js';
+import rehypeStoryImages from './rehype-story-images.js';
+import rehypeTableAlign from './rehype-table-align.js';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
@@ -26,6 +28,9 @@ export function createMarkdownProcessor() {
     .use(remarkRehype)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeSlug)
+    // After sanitize, which would drop the classes and image sizes these two add.
+    .use(rehypeTableAlign)
+    .use(rehypeStoryImages)
     .use(rehypeCollectLinks)
     .use(rehypeStringify);
 }

@@ -13,6 +13,8 @@ export interface RenderOptions {
   assetsKey: string;
   /** The publisher's logo, for structured data. */
   logo: ImageRef | undefined;
+  /** The image link previews show for a story without one. */
+  shareImage: ImageRef | undefined;
 }
 
 export interface OutputFile {
@@ -44,7 +46,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     cache.headlines.set(story, entry);
     return entry;
   };
-  const views = createViews(site, { known: (story) => entryOf(story).view, logo: options.logo });
+  const views = createViews(site, { known: (story) => entryOf(story).view, logo: options.logo, shareImage: options.shareImage });
   const headlineKey = (story: PublishedStory) => entryOf(story).key;
   // Keys are only compared; hashing a list keeps every page's key short.
   const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map(headlineKey));

@@ -117,6 +117,8 @@ export interface ViewOptions {
   known?: ((story: PublishedStory) => HeadlineView) | undefined;
   /** The publisher's logo (the `logo` setting), for structured data. */
   logo?: ImageRef | undefined;
+  /** The `share_image` setting: what link previews show for a page without an image of its own. */
+  shareImage?: ImageRef | undefined;
 }
 
 const LIST_TITLES = { home: (name: string) => name, section: (name: string) => name, tag: (name: string) => `Stories tagged “${name}”`, author: (name: string) => `Stories by ${name}` };
@@ -160,7 +162,9 @@ export function createViews(site: Site, options: ViewOptions = {}) {
     return view;
   };
   const headline = options.known ?? fresh;
-  const pageDefaults = { image: null, published_time: null, modified_time: null, section: null, tags: [], json_ld: null, prev_url: null, next_url: null };
+  // Described by the site's name: the share image is its card.
+  const shareImage = options.shareImage ? { ...options.shareImage, absolute_url: options.shareImage.url, url: new URL(options.shareImage.url).pathname, alt: config.title } : null;
+  const pageDefaults = { image: shareImage, published_time: null, modified_time: null, section: null, tags: [], json_ld: null, prev_url: null, next_url: null };
 
   return {
     headline: fresh,
@@ -168,7 +172,7 @@ export function createViews(site: Site, options: ViewOptions = {}) {
       const canonical = new URL(`${story.slug}/`, config.url).href;
       const lead = story.image;
       const image = lead ? { url: base + lead.output, width: lead.width, height: lead.height, alt: lead.alt } : null;
-      const absoluteImage = image && { ...image, absolute_url: new URL(image.url, config.url).href };
+      const absoluteImage = image ? { ...image, absolute_url: new URL(image.url, config.url).href } : shareImage;
       const description = story.summary ?? siteView.description;
       const modified = (story.updated ?? story.date).iso;
       const jsonLd = newsArticleJsonLd({
