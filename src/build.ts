@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
-import { createBuildCache, type BuildCache } from './cache/build-cache.js';
+import { createBuildCache, markChanged, type BuildCache } from './cache/build-cache.js';
 import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
@@ -146,8 +146,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const onPage = reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined;
   const { pages, commit: commitPages } = await renderPages(site, templates, cache, { assetsKey: assets.key, logo, shareImage }, onPage);
   const sitemaps = renderSitemaps(site);
-  const files = [...pages, ...assets.files, ...collectMedia(site), ...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
-  const output = [...files, renderHeaders(basePath, files)];
+  const made = [...collectMedia(site), ...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
+  const files = [...pages, ...assets.files, ...made];
+  const generated = markChanged(cache, [...made, renderHeaders(basePath, files)]);
+  const output = [...pages, ...assets.files, ...generated.files];
   // Links are checked against the pages the site will have: only meaningful once every page rendered.
   if (!hasErrors(problems())) checkLinks(site, output.map((file) => file.path), cache.links);
   if (hasErrors(problems())) return result(false);
@@ -162,6 +164,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Only what was written, from a model that built without errors, is a base for the next build.
   commitPages();
   assets.commit();
+  generated.commit();
   cache.site = model?.snapshot;
   return result(true, output);
 }

@@ -34,6 +34,8 @@ export interface BuildCache {
   pages: Map<string, CachedPage>;
   /** Output path of each asset → hash of its bytes. */
   assets: Map<string, string>;
+  /** Feeds, sitemaps, robots.txt, _headers and story media as last written: text as it was, media by (hashed) name. */
+  generated: Map<string, string>;
   /** The parsed templates, reused until a template file changes. */
   templates: Templates | undefined;
   /** Per parsed story: its published form, reused while its HTML and dates are unchanged. */
@@ -57,6 +59,7 @@ export function createBuildCache(): BuildCache {
     processor: undefined,
     pages: new Map(),
     assets: new Map(),
+    generated: new Map(),
     templates: undefined,
     published: new WeakMap(),
     headlines: new WeakMap(),
@@ -73,4 +76,19 @@ export function hash(...parts: Array<string | Uint8Array>): string {
   if (parts.every((part) => typeof part === 'string')) return digest.update(parts.join('\0')).digest('hex');
   for (const part of parts) digest.update(part).update('\0');
   return digest.digest('hex');
+}
+
+/**
+ * Mark which of the files made fresh on every build (feeds, sitemaps, media) differ from
+ * what was last written, so `dev` rewrites only those. Text is compared whole; media names
+ * carry a hash of their bytes, so the name is enough. The cache learns of them on `commit`.
+ */
+export function markChanged<T extends { path: string; contents: string | Uint8Array; fresh: boolean }>(cache: BuildCache, files: T[]): { files: T[]; commit: () => void } {
+  const next = new Map<string, string>();
+  for (const file of files) {
+    const key = typeof file.contents === 'string' ? file.contents : file.path;
+    file.fresh = cache.generated.get(file.path) !== key;
+    next.set(file.path, key);
+  }
+  return { files, commit: () => void (cache.generated = next) };
 }
