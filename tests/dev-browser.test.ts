@@ -213,7 +213,8 @@ beforeAll(async () => {
     site = await scratch();
     shots = await mkdtemp(join(tmpdir(), 'broadsheet-screenshots-'));
     await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
-    await cp(join(REPO, 'broadsheet.yaml'), join(site, 'broadsheet.yaml'));
+    // One home page for every story, burst included, so the open page shows the whole site.
+    await writeFile(join(site, 'broadsheet.yaml'), `${await readFile(join(REPO, 'broadsheet.yaml'), 'utf8')}page_size: ${BURST + 10}\n`);
     await mkdir(join(site, 'content'));
     await writeFile(content('harbour-bridge.md'), story(BRIDGE));
     await writeFile(content('council-vote.md'), story({ title: 'Council votes on the budget', date: '2025-03-03T09:00:00Z' }));
