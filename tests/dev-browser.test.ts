@@ -2,7 +2,7 @@
 // process on a temp site, Debian's Chromium (driven by playwright-core) keeps one
 // page open, and every save must show on that page by itself — no reload, no goto,
 // except where a step says the reader navigates. Needs /usr/bin/chromium
-// (`npm test` installs it through scripts/ensure-chromium.mjs) and `npm run compile`.
+// (`npm test` installs it through scripts/ensure-system-packages.mjs) and `npm run compile`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
