@@ -66,6 +66,12 @@ export const configSchema = z.object({
     .min(0, '`headlines` cannot be negative')
     .max(1000, '`headlines` above 1000 would make every page huge')
     .default(10),
+  /**
+   * Which stories an article's More headlines lists: `latest` (the newest, so publishing one
+   * story changes every article page) or `earlier` (the ones published just before it, so an
+   * article page never changes when newer stories appear). Default: `latest`.
+   */
+  more_headlines: z.enum(['latest', 'earlier'], { error: 'Expected `more_headlines` to be latest or earlier' }).default('latest'),
   /** How many headlines the home page and each archive, section, tag and author page shows. Default: 25. */
   page_size: z
     .number({ error: 'Expected `page_size` to be a whole number, e.g. page_size: 25' })

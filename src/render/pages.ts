@@ -87,9 +87,10 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   const newest = new Set(site.stories.slice(0, site.config.headlines + 1));
   const common = site.stories.slice(0, site.config.headlines);
   const commonKey = listKey(common);
-  for (const story of site.stories) {
-    const own = newest.has(story);
-    const listed = own ? moreHeadlines(site, story) : common;
+  const earlier = site.config.more_headlines === 'earlier';
+  for (const [index, story] of site.stories.entries()) {
+    const own = earlier || newest.has(story);
+    const listed = own ? moreHeadlines(site, story, index) : common;
     const key = own ? listKey(listed) : commonKey;
     // The site model hands back the same object while a story is unchanged, so the object
     // stands for its file, slug and dates; only the settings and the list need comparing.

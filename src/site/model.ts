@@ -134,9 +134,14 @@ function sortNewestFirst<T extends Story>(stories: readonly T[]): T[] {
   return keys.map((key) => stories[key.index] as T);
 }
 
-/** The `config.headlines` most recent published stories other than `story`. */
-export function moreHeadlines(site: Site, story: Story): PublishedStory[] {
+/**
+ * The stories `story`'s More headlines lists: the `config.headlines` newest others, or with
+ * `more_headlines: earlier` the ones published just before it. `index` is its place in
+ * `site.stories`, when the caller knows it.
+ */
+export function moreHeadlines(site: Site, story: Story, index = site.stories.findIndex((other) => other.slug === story.slug)): PublishedStory[] {
   const count = site.config.headlines;
+  if (site.config.more_headlines === 'earlier') return site.stories.slice(index + 1, index + 1 + count);
   return site.stories.slice(0, count + 1).filter((other) => other.slug !== story.slug).slice(0, count);
 }
 
