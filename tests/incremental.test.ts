@@ -1,7 +1,7 @@
 // A rebuild is the full pipeline on fewer inputs: after every kind of edit, a
 // build with a warm cache and the changed paths must give exactly the bytes of
 // a cold build, while rendering only the pages the edit affects.
-import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
@@ -20,6 +20,29 @@ async function makeSite(count: number): Promise<string> {
     await writeFile(join(dir, 'content', `story-${i}.md`), `---\ntitle: Story ${i}\ndate: 2025-01-${day}T10:00:00Z\n---\n\nBody of story ${i}.\n`);
   }
   return dir;
+}
+
+/** A site on the repo's own templates (sections navigation, tag and author links, pagination, hashed assets, a lead image). */
+async function makeNewsSite(): Promise<string> {
+  const dir = await scratch();
+  await cp(join(REPO, 'templates'), join(dir, 'templates'), { recursive: true });
+  await writeFile(join(dir, 'broadsheet.yaml'), 'title: Incremental News\nurl: https://inc.example.org/\nheadlines: 2\npage_size: 3\nlogo: logo.png\nupdated_from_git: false\n');
+  await mkdir(join(dir, 'content'));
+  await cp(join(REPO, 'templates/assets/share.png'), join(dir, 'content/photo.png'));
+  for (let i = 1; i <= 4; i++) await writeFile(join(dir, 'content', `news-${i}.md`), newsStory(i, { section: i % 2 ? 'World' : 'City', tags: i === 2 ? ['energy'] : [] }));
+  return dir;
+}
+
+function newsStory(i: number, { section = 'World', tags = [] as string[], day = i } = {}): string {
+  const image = i === 2 ? 'image: photo.png\nimage_alt: The harbour\n' : '';
+  return `---\ntitle: News ${i}\ndate: 2025-04-${String(day).padStart(2, '0')}T10:00:00Z\nauthor: Ana Beltrán\nsection: ${section}\ntags: [${tags.join(', ')}]\n${image}---\n\nBody of news ${i}.\n`;
+}
+
+/** The output path of asset `stem.ext`, hashed. */
+function hashedAsset(bytes: Record<string, string>, stem: string, ext: string): string {
+  const paths = Object.keys(bytes).filter((path) => new RegExp(`^assets/${stem}\\.[0-9a-f]{8}\\.${ext}$`).test(path));
+  expect(paths, `one hashed ${stem}.${ext}`).toHaveLength(1);
+  return paths[0] ?? '';
 }
 
 async function outputOf(dir: string, extra: Parameters<typeof build>[0] = {}) {
@@ -68,6 +91,80 @@ describe('incremental rebuilds', () => {
       const cold = await outputOf(dir);
       expect(warm.bytes, step.name).toEqual(cold.bytes);
       if (step.rendered !== undefined) expect(warm.result.rendered, step.name).toBe(step.rendered);
+    }
+  });
+
+  it('should match a cold build after edits that move listings and change assets', async () => {
+    const dir = await makeNewsSite();
+    const cache = createBuildCache();
+    const first = await outputOf(dir, { cache });
+    const story = (i: number) => join(dir, 'content', `news-${i}.md`);
+    const style = join(dir, 'templates/assets/style.css');
+    const listed = (bytes: Record<string, string>, path: string) => [...(bytes[path] ?? '').matchAll(/class="headline-link" href="\/(news-\d+)\/"/g)].map((m) => m[1]);
+    const pages = (bytes: Record<string, string>) => Object.keys(bytes).filter((path) => path.endsWith('.html'));
+    const oldStyle = hashedAsset(first.bytes, 'style', 'css');
+    const oldMedia = Object.keys(first.bytes).filter((path) => path.startsWith('media/'));
+    const oldLogo = hashedAsset(first.bytes, 'logo', 'png');
+    expect(first.bytes['page/2/index.html'], 'four stories, three a page').toBeDefined();
+
+    const steps: Array<{ name: string; touched: string[]; edit: () => Promise<void>; check: (bytes: Record<string, string>) => void }> = [
+      { name: 'story changes section', touched: [story(3)], edit: () => writeFile(story(3), newsStory(3, { section: 'Business' })), check: (bytes) => {
+        expect(listed(bytes, 'section/business/index.html')).toEqual(['news-3']);
+        expect(listed(bytes, 'section/world/index.html')).toEqual(['news-1']);
+        expect(bytes['index.html']).toContain('href="/section/business/"');
+      } },
+      { name: 'section respelt alike by its newest story', touched: [story(3)], edit: () => writeFile(story(3), newsStory(3, { section: 'business' })), check: (bytes) => {
+        expect(bytes['news-1/index.html']).toContain('<a href="/section/business/">business</a>');
+      } },
+      { name: 'story gains a tag', touched: [story(1)], edit: () => writeFile(story(1), newsStory(1, { tags: ['energy'] })), check: (bytes) => {
+        expect(listed(bytes, 'tag/energy/index.html')).toEqual(['news-2', 'news-1']);
+        expect(bytes['news-1/index.html']).toContain('href="/tag/energy/"');
+      } },
+      { name: 'story loses a tag', touched: [story(2)], edit: () => writeFile(story(2), newsStory(2, { section: 'City' })), check: (bytes) => {
+        expect(listed(bytes, 'tag/energy/index.html')).toEqual(['news-1']);
+        expect(bytes['news-2/index.html']).not.toContain('href="/tag/energy/"');
+      } },
+      { name: 'story loses its last tag, and the tag its page', touched: [story(1)], edit: () => writeFile(story(1), newsStory(1)), check: (bytes) => {
+        expect(Object.keys(bytes).filter((path) => path.startsWith('tag/'))).toEqual([]);
+      } },
+      { name: 'new stories push older ones to /page/2/ and /page/3/', touched: [5, 6, 7].map(story), edit: async () => {
+        for (const i of [5, 6, 7]) await writeFile(story(i), newsStory(i, { tags: ['energy'] }));
+      }, check: (bytes) => {
+        expect(listed(bytes, 'index.html')).toEqual(['news-6', 'news-5']); // news-7 is the lead
+        expect(listed(bytes, 'page/2/index.html')).toEqual(['news-4', 'news-3', 'news-2']);
+        expect(listed(bytes, 'page/3/index.html')).toEqual(['news-1']);
+        expect(listed(bytes, 'section/world/page/2/index.html')).toEqual(['news-1']);
+      } },
+      { name: 'story deleted, and the archive shrinks a page', touched: [story(4)], edit: () => rm(story(4)), check: (bytes) => {
+        expect(listed(bytes, 'page/2/index.html')).toEqual(['news-3', 'news-2', 'news-1']);
+        expect(bytes['page/3/index.html']).toBeUndefined();
+        expect(bytes['page/2/index.html']).not.toContain('rel="next"');
+      } },
+      { name: 'stylesheet edited', touched: [style], edit: () => appendFile(style, '\n.incremental { color: red; }\n'), check: (bytes) => {
+        const hashed = hashedAsset(bytes, 'style', 'css');
+        expect(hashed).not.toBe(oldStyle);
+        expect(bytes[oldStyle]).toBeUndefined();
+        for (const page of pages(bytes)) expect(bytes[page], page).toContain(`<link rel="stylesheet" href="/${hashed}">`);
+      } },
+      { name: 'image beside a story replaced', touched: [join(dir, 'content/photo.png')], edit: () => cp(join(REPO, 'templates/assets/logo.png'), join(dir, 'content/photo.png')), check: (bytes) => {
+        const media = Object.keys(bytes).filter((path) => path.startsWith('media/'));
+        expect(media).toHaveLength(1);
+        expect(media).not.toEqual(oldMedia);
+        expect(bytes['news-2/index.html']).toContain(`<img src="/${media[0]}" width="600" height="60"`);
+      } },
+      { name: 'logo replaced', touched: [join(dir, 'templates/assets/logo.png')], edit: () => cp(join(REPO, 'templates/assets/share.png'), join(dir, 'templates/assets/logo.png')), check: (bytes) => {
+        const logo = hashedAsset(bytes, 'logo', 'png');
+        expect(logo).not.toBe(oldLogo);
+        expect(bytes['news-1/index.html']).toContain(`https://inc.example.org/${logo}`);
+      } },
+    ];
+
+    for (const step of steps) {
+      await step.edit();
+      const warm = await outputOf(dir, { cache, changed: new Set(step.touched) });
+      const cold = await outputOf(dir);
+      expect(warm.bytes, step.name).toEqual(cold.bytes);
+      step.check(warm.bytes);
     }
   });
 

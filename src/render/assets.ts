@@ -26,11 +26,12 @@ export interface Assets {
   commit: () => void;
 }
 
-// A stylesheet's own hash must cover the hashed names it refers to, so it is done after the rest.
+// A stylesheet's own hash must cover the hashed names it refers to, so stylesheets come
+// after everything else, each after the stylesheets it imports.
 const REWRITTEN = new Set(['.css']);
-// `url(…)` in CSS; hand-written rather than a CSS parser because only the URL token matters here.
 const IMAGE = /^\.(png|jpe?g|gif|webp|avif|svg)$/i;
-const CSS_URL = /url\(\s*(['"]?)([^'")\s]+)\1\s*\)/g;
+// `url(…)` and `@import "…"` in CSS; hand-written rather than a CSS parser because only the URL tokens matter.
+const CSS_URL = /url\(\s*(['"]?)([^'")\s]+)\1\s*\)|(@import\s+)(['"])([^'"]+)\4/g;
 
 export async function readAssets(templatesDir: string, cache: BuildCache): Promise<Assets> {
   const dir = join(templatesDir, 'assets');
@@ -38,14 +39,14 @@ export async function readAssets(templatesDir: string, cache: BuildCache): Promi
   const names = entries
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .sort((a, b) => Number(REWRITTEN.has(extname(a))) - Number(REWRITTEN.has(extname(b))) || (a < b ? -1 : 1));
+    .sort();
+  const sources = new Map<string, Uint8Array>();
+  for (const name of names) sources.set(name, await readFile(join(dir, name)));
 
   const byName = new Map<string, Asset>();
   const files: OutputFile[] = [];
   const keys = new Map<string, string>();
-  for (const name of names) {
-    let bytes: Uint8Array = await readFile(join(dir, name));
-    if (REWRITTEN.has(extname(name))) bytes = Buffer.from(rewriteCssUrls(Buffer.from(bytes).toString('utf8'), name, byName));
+  const add = (name: string, bytes: Uint8Array) => {
     const digest = hash(bytes);
     const ext = extname(name);
     const path = `assets/${name.slice(0, name.length - ext.length)}.${digest.slice(0, 8)}${ext}`;
@@ -53,21 +54,42 @@ export async function readAssets(templatesDir: string, cache: BuildCache): Promi
     byName.set(name, { path, width: size?.width, height: size?.height });
     files.push({ path, contents: bytes, fresh: cache.assets.get(path) !== digest });
     keys.set(path, digest);
+  };
+  for (const name of names) if (!REWRITTEN.has(extname(name))) add(name, sources.get(name) as Uint8Array);
+  // Stylesheets in import order: each once every stylesheet it refers to has its hashed name
+  // (an import cycle cannot be ordered; the first stylesheet left keeps such a reference as it is).
+  const pending = names.filter((name) => REWRITTEN.has(extname(name)));
+  const text = (name: string) => Buffer.from(sources.get(name) as Uint8Array).toString('utf8');
+  while (pending.length > 0) {
+    const ready = pending.findIndex((name) => cssReferences(text(name), name).every((target) => !pending.includes(target) || target === name));
+    const [name] = pending.splice(Math.max(ready, 0), 1) as [string];
+    add(name, Buffer.from(rewriteCssUrls(text(name), name, byName)));
   }
-  const key = hash(...[...keys.values()]);
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const key = hash(...[...keys.values()].sort());
   return { files, byName, key, commit: () => void (cache.assets = keys) };
 }
 
-/** Point `url()`s at other assets to their hashed names; anything else (absolute, data:, missing) stays. */
+/** The asset a relative CSS reference points at, by its name under `assets/`. */
+function resolveReference(url: string, from: string): { name: string; suffix: string } | undefined {
+  if (/^([a-z]+:|\/|#)/i.test(url)) return undefined;
+  const [, path = '', suffix = ''] = /^([^?#]*)(.*)$/s.exec(url) ?? [];
+  return { name: posix.normalize(posix.join(posix.dirname(from), path)), suffix };
+}
+
+function cssReferences(css: string, name: string): string[] {
+  return [...css.matchAll(CSS_URL)].flatMap((match) => resolveReference(match[2] ?? match[5] ?? '', name)?.name ?? []);
+}
+
+/** Point references to other assets at their hashed names; anything else (absolute, data:, missing) stays. */
 function rewriteCssUrls(css: string, name: string, byName: ReadonlyMap<string, Asset>): string {
-  return css.replace(CSS_URL, (whole, quote: string, url: string) => {
-    if (/^([a-z]+:|\/|#)/i.test(url)) return whole;
-    const [path = '', suffix = ''] = url.split(/(?=[?#])/);
-    const target = byName.get(posix.normalize(posix.join(posix.dirname(name), path)));
-    if (!target) return whole;
+  return css.replace(CSS_URL, (whole, quote: string | undefined, url: string | undefined, importAt: string | undefined, importQuote: string | undefined, importUrl: string | undefined) => {
+    const reference = resolveReference(url ?? importUrl ?? '', name);
+    const target = reference && byName.get(reference.name);
+    if (!reference || !target) return whole;
     // The stylesheet itself is written under assets/ too, so a path relative to it still resolves.
-    const relativeUrl = posix.relative(posix.dirname(`assets/${name}`), target.path);
-    return `url(${quote}${relativeUrl}${suffix}${quote})`;
+    const relativeUrl = posix.relative(posix.dirname(`assets/${name}`), target.path) + reference.suffix;
+    return importAt ? `${importAt}${importQuote}${relativeUrl}${importQuote}` : `url(${quote}${relativeUrl}${quote})`;
   });
 }
 

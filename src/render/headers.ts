@@ -31,7 +31,8 @@ export function renderHeaders(basePath: string, files: readonly Pick<OutputFile,
   const depths = new Set<number>();
   const named: string[] = [];
   for (const { path } of files) {
-    if (!path.endsWith('.html')) continue;
+    // Redirect pages may sit at old `.htm` addresses; HTML among the hashed assets is cached as an asset.
+    if (!/\.html?$/.test(path) || /^(assets|media)\//.test(path)) continue;
     if (path === 'index.html' || path.endsWith('/index.html')) depths.add(path.split('/').length - 1);
     else named.push(path);
   }

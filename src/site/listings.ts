@@ -48,7 +48,16 @@ export interface Listings {
 
 /** The section, tag or author page run a story's `name` belongs to. */
 export function findListing(listings: Listings, kind: 'section' | 'tag' | 'author', name: string): Listing | undefined {
-  return listings.index.get(`${kind}/${slugFromText(name)}`);
+  return listings.index.get(`${kind}/${listingSlug(name)}`);
+}
+
+/**
+ * The URL segment of a section, tag or author: transliterated to Latin where slugify knows
+ * how (`São Paulo` → `sao-paulo`); a name in a script it does not transliterate (`日本`)
+ * keeps its own letters rather than losing its page.
+ */
+function listingSlug(name: string): string {
+  return slugFromText(name) || name.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
 }
 
 /** URL folders the listings own; a story or alias there would collide with them. */
@@ -59,7 +68,7 @@ export function createListings(stories: readonly PublishedStory[], pageSize: num
   const groups = { section: new Map<string, Listing>(), tag: new Map<string, Listing>(), author: new Map<string, Listing>() };
   const add = (kind: 'section' | 'tag' | 'author', name: string | undefined, story: PublishedStory) => {
     if (!name) return;
-    const slug = slugFromText(name);
+    const slug = listingSlug(name);
     if (!slug) return;
     let listing = groups[kind].get(slug);
     if (!listing) groups[kind].set(slug, (listing = { kind, name, url: `${kind}/${slug}/`, stories: [] }));
