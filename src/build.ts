@@ -69,6 +69,8 @@ export interface BuildResult {
   /** Pages rendered by this build rather than reused from the cache. */
   rendered: number;
   out: string;
+  /** Files of the output written or removed (`build` only): an unchanged site changes none. */
+  changedFiles?: number | undefined;
   /** Stopped through `signal` before writing: nothing was written or reported. */
   aborted?: boolean;
 }
@@ -155,9 +157,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (hasErrors(problems())) return result(false);
   if (options.signal?.aborted) return { ...result(false), aborted: true };
 
+  let changedFiles: number | undefined;
   if (options.write === undefined) {
     let written = 0;
-    await writeOutput(paths.out, output, { onFile: () => progress({ stage: 'write', done: ++written, total: output.length }) });
+    const outcome = await writeOutput(paths.out, output, { onFile: () => progress({ stage: 'write', done: ++written, total: output.length }) });
+    changedFiles = outcome.written + outcome.removed;
   } else if (options.write) {
     await options.write(output, site);
   }
@@ -166,7 +170,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   assets.commit();
   generated.commit();
   cache.site = model?.snapshot;
-  return result(true, output);
+  return { ...result(true, output), changedFiles };
 }
 
 /** The `logo` and `share_image` settings name images among the templates' assets; pages need their size. */
