@@ -75,9 +75,9 @@ describe('broadsheet CLI', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     // A story page and the home page; with the feeds, sitemaps, robots.txt and _headers, 8 files.
-    expect(result.stdout).toMatch(/^Built 1 story into dist\/: 2 pages in \d+ ms; 8 files changed\.\n$/);
+    expect(result.stdout).toMatch(/^Built 1 story into dist\/: 2 pages in \d+ ms, 8 files changed\.\n$/);
     const again = await run(['build'], site);
-    expect(again.stdout).toMatch(/^Built 1 story into dist\/: 2 pages in \d+ ms; no file changed\.\n$/);
+    expect(again.stdout).toMatch(/^Built 1 story into dist\/: 2 pages in \d+ ms, no file changed\.\n$/);
   });
 
   it('should take --root, --content and --out', async () => {

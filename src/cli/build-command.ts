@@ -19,14 +19,14 @@ export async function runBuild(io: Io, options: ParsedOptions): Promise<number> 
   }
   const ms = Math.round(performance.now() - started);
   const briefs = result.briefs ? ` (${plural(result.briefs, 'brief')})` : '';
-  io.stdout(`Built ${plural(result.stories, 'story', 'stories')}${briefs} into ${out}/: ${plural(result.pages, 'page')} in ${ms} ms${warnings ? `, ${plural(warnings, 'warning')}` : ''}${changes(result.changedFiles)}.\n`);
+  io.stdout(`Built ${plural(result.stories, 'story', 'stories')}${briefs} into ${out}/: ${plural(result.pages, 'page')} in ${ms} ms${changes(result.changedFiles)}${warnings ? `, ${plural(warnings, 'warning')}` : ''}.\n`);
   return 0;
 }
 
 /** Sync-based deploys upload what changed: say how much that is. */
 function changes(count: number | undefined): string {
   if (count === undefined) return '';
-  return count === 0 ? '; no file changed' : `; ${plural(count, 'file')} changed`;
+  return count === 0 ? ', no file changed' : `, ${plural(count, 'file')} changed`;
 }
 
 export async function runCheck(io: Io, options: ParsedOptions): Promise<number> {
