@@ -1,0 +1,35 @@
+// One thread of the render pool (worker-pool.ts): builds the unified processor
+// once, then renders every story it is sent, in order, posting each back.
+import { parentPort } from 'node:worker_threads';
+import { createMarkdownProcessor } from './processor.js';
+import { describeError, renderStory } from './render-story.js';
+import { packStory, type PackedStory } from './story-transfer.js';
+
+export interface RenderTask {
+  path: string;
+  bytes: Uint8Array;
+  contentDir: string;
+}
+
+/** Replies come in the order the tasks were sent. */
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'done'; packed: PackedStory }
+  /** The story rendered, but its result could not be posted (data that cannot be cloned). */
+  | { type: 'failed'; cause: string };
+
+const port = parentPort;
+if (port) {
+  const processor = createMarkdownProcessor();
+  const reply = (message: WorkerReply, transfer: Parameters<typeof port.postMessage>[1] = []) => port.postMessage(message, transfer);
+  port.on('message', (task: RenderTask) => {
+    const file = renderStory(processor, task.path, task.bytes, task.contentDir);
+    try {
+      const { packed, transfer } = packStory(file);
+      reply({ type: 'done', packed }, transfer);
+    } catch (error) {
+      reply({ type: 'failed', cause: describeError(error) });
+    }
+  });
+  reply({ type: 'ready' });
+}
