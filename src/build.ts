@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import { createBuildCache, markChanged, type BuildCache } from './cache/build-cache.js';
+import { openStoryStore } from './cache/story-store.js';
 import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
@@ -41,6 +42,11 @@ export interface BuildOptions {
   future?: boolean | undefined;
   /** The time that decides what "in the future" means. Default: now. */
   now?: Date | undefined;
+  /**
+   * Folder where rendered stories are kept between runs (see cache/story-store.ts), or `false`.
+   * Default: none (the CLI passes `<root>/.broadsheet-cache` unless told `--no-cache`).
+   */
+  cacheDir?: string | false | undefined;
   /** Results of earlier builds to reuse. Default: a new, empty cache. */
   cache?: BuildCache | undefined;
   /** Files changed since `cache` was filled; other cached stories are reused unread. Default: check every file. */
@@ -68,6 +74,8 @@ export interface BuildResult {
   pages: number;
   /** Pages rendered by this build rather than reused from the cache. */
   rendered: number;
+  /** Stories parsed and rendered by this build rather than reused from the cache or the store on disk. */
+  storiesRendered: number;
   out: string;
   /** Files of the output written or removed (`build` only): an unchanged site changes none. */
   changedFiles?: number | undefined;
@@ -89,8 +97,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const known = options.changed && cache.storyPaths ? updateStoryList(paths.content, cache.storyPaths, (path) => cache.stories.has(path), options.changed) : undefined;
   const storyPaths = known ?? (await discoverStories(paths.content));
   cache.storyPaths = storyPaths;
+  const store = options.cacheDir ? await openStoryStore(resolve(paths.cwd, options.cacheDir), paths.content) : undefined;
+  let storiesRendered = 0;
   const storyFiles = await loadStories(storyPaths, {
     cache,
+    store,
+    onRender: () => void storiesRendered++,
     contentDir: paths.content,
     changed: options.changed,
     onProgress: reporting ? (done, total) => progress({ stage: 'read', done, total }) : undefined,
@@ -132,7 +144,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       html++;
       if (page.fresh) rendered++;
     }
-    return { ok, files: problems(), stories: site?.stories.length ?? 0, briefs, pages: html, rendered, out: paths.out };
+    return { ok, files: problems(), stories: site?.stories.length ?? 0, briefs, pages: html, rendered, storiesRendered, out: paths.out };
   };
   if (options.signal?.aborted) return { ...result(false), aborted: true };
   if (!site || hasErrors(problems())) return result(false);
@@ -170,6 +182,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   assets.commit();
   generated.commit();
   cache.site = model?.snapshot;
+  // Only a build that looked every story up knows which entries are still wanted.
+  if (store && !options.changed && !options.cache) await store.prune();
   return { ...result(true, output), changedFiles };
 }
 

@@ -1,5 +1,6 @@
 // `broadsheet build` and `broadsheet check`: the same pipeline; check writes nothing.
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { CACHE_FOLDER } from '../cache/story-store.js';
 import { build } from '../build.js';
 import { plural, printMessages, tally, type Io } from './io.js';
 import type { ParsedOptions } from './main.js';
@@ -44,5 +45,6 @@ export async function runCheck(io: Io, options: ParsedOptions): Promise<number> 
 
 /** The options every command that builds shares. */
 export function siteOptions(io: Io, options: ParsedOptions) {
-  return { root: options.root, content: options.content, cwd: io.cwd, drafts: options.drafts, future: options.future };
+  const cacheDir: string | false = options['no-cache'] ? false : (options.cache ?? join(options.root ?? '.', CACHE_FOLDER));
+  return { root: options.root, content: options.content, cwd: io.cwd, drafts: options.drafts, future: options.future, cacheDir };
 }

@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { UsageError } from '../build.js';
 import { formatMessages } from '../report/messages.js';
+import { CACHE_FOLDER } from '../cache/story-store.js';
 import { startDevSession } from '../dev/dev-session.js';
 import { plural, printMessages, tally, type Io } from './io.js';
 import type { ParsedOptions } from './main.js';
@@ -21,6 +22,7 @@ export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal
       port,
       drafts: options.drafts,
       future: options.future,
+      cacheDir: options['no-cache'] ? false : resolve(io.cwd, options.cache ?? join(root, CACHE_FOLDER)),
       describe: (result) => formatMessages(result.files, io.cwd).join('\n'),
       onBuild(result, ms, changed) {
         const { errors, warnings } = printMessages(io, result.files);

@@ -25,6 +25,8 @@ Options:
   --out DIR          build: output folder, replaced whole on success (default: <root>/dist)
   --drafts           include stories marked draft: true
   --future           include stories dated in the future
+  --cache DIR        keep rendered stories between runs in DIR (default: <root>/.broadsheet-cache)
+  --no-cache         neither read nor write that cache: a cold build
   --port N           dev: port to serve on (default: 4321)
   --host HOST        dev: address to listen on (default: 127.0.0.1, this machine only)
   -h, --help         show this help
@@ -40,6 +42,8 @@ const OPTIONS = {
   out: { type: 'string' },
   drafts: { type: 'boolean' },
   future: { type: 'boolean' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -48,9 +52,9 @@ const OPTIONS = {
 
 /** Which options each command takes; any other is a usage error. */
 const ACCEPTS: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
-  build: ['root', 'content', 'out', 'drafts', 'future'],
-  check: ['root', 'content', 'drafts', 'future'],
-  dev: ['root', 'content', 'drafts', 'future', 'port', 'host'],
+  build: ['root', 'content', 'out', 'drafts', 'future', 'cache', 'no-cache'],
+  check: ['root', 'content', 'drafts', 'future', 'cache', 'no-cache'],
+  dev: ['root', 'content', 'drafts', 'future', 'cache', 'no-cache', 'port', 'host'],
   new: ['root', 'content'],
 };
 

@@ -26,6 +26,7 @@ import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { VFile } from 'vfile';
 import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
+import type { StoryStore } from '../cache/story-store.js';
 import { createMarkdownProcessor } from '../markdown/processor.js';
 import { hashImage } from '../markdown/rehype-story-images.js';
 import { renderStory } from '../markdown/render-story.js';
@@ -36,6 +37,8 @@ import { fail } from '../report/messages.js';
 const CONCURRENCY = 64;
 // Stories to render from which the worker pool pays for its start (measured: see above).
 export const POOL_FROM = 256;
+// Stories not found in the store before the pool starts: the first few render here while it would start.
+const POOL_AFTER = 16;
 
 export interface LoadOptions {
   cache: BuildCache;
@@ -51,6 +54,10 @@ export interface LoadOptions {
    * environment variable, else one a core (os.availableParallelism()).
    */
   threads?: number | undefined;
+  /** Results of earlier runs on disk, looked up before rendering and filled after. */
+  store?: StoryStore | undefined;
+  /** Called for each story rendered, rather than reused from the cache or the store. */
+  onRender?: () => void;
 }
 
 export async function loadStories(paths: readonly string[], options: LoadOptions): Promise<VFile[]> {
@@ -58,7 +65,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
   const files: VFile[] = new Array(paths.length);
   const renderHere = (path: string, bytes: Uint8Array, contentDir: string) => renderStory((cache.processor ??= createMarkdownProcessor()), path, bytes, contentDir);
 
-  const read = async (path: string, pool: RenderPool | undefined): Promise<VFile> => {
+  const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
     let bytes: Uint8Array;
     try {
@@ -70,11 +77,20 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     }
     const key = hash(bytes);
     if (cached?.hash === key && (await sameImages(cached.file))) return reuse(cached);
+    const stored = await options.store?.get(path, key);
+    if (stored) {
+      cache.stories.set(path, { hash: key, file: stored, ownMessages: stored.messages.length });
+      return stored;
+    }
+    options.onRender?.();
+    // With a warm store most stories are found there: a pool starts only once enough are not.
+    if (++misses === POOL_AFTER && workers > 0) pool = createRenderPool({ size: workers, onThisThread: renderHere });
     const file = (await pool?.render(path, bytes, options.contentDir)) ?? renderHere(path, bytes, options.contentDir);
     // Page keys build on this: a new photo under the same story must render the page again.
     const images = file.data.imageSources ?? [];
     file.data.hash = images.length === 0 ? key : hash(key, ...images.map((image) => image.hash ?? 'missing'));
     cache.stories.set(path, { hash: key, file, ownMessages: file.messages.length });
+    if (options.store) stores.push(options.store.put(path, key, file));
     return file;
   };
 
@@ -89,7 +105,9 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
   // Cached stories the watcher reported are likely changed; unreported ones likely not.
   const toRender = toRead.filter((index) => changed !== undefined || !cache.stories.has(paths[index] as string)).length;
   const workers = renderingThreads(options.threads, toRender) - 1;
-  const pool: RenderPool | undefined = workers > 0 ? createRenderPool({ size: workers, onThisThread: renderHere }) : undefined;
+  let pool: RenderPool | undefined;
+  let misses = 0;
+  const stores: Array<Promise<void>> = [];
   let done = paths.length - toRead.length;
   try {
     // A sliding window of reads and renders in flight, so the workers never wait for a whole batch to finish.
@@ -97,13 +115,14 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     const lane = async () => {
       while (next < toRead.length) {
         const index = toRead[next++] as number;
-        files[index] = await read(paths[index] as string, pool);
+        files[index] = await read(paths[index] as string);
         if (++done % CONCURRENCY === 0 || done === paths.length) options.onProgress?.(done, paths.length);
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, toRead.length) }, lane));
   } finally {
     await pool?.close();
+    await Promise.all(stores);
   }
 
   if (cache.stories.size > paths.length) {

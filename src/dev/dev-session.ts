@@ -15,7 +15,7 @@ import { LIVE_RELOAD_TAG, startDevServer } from './server.js';
 import { createWatchQueue } from './watch-queue.js';
 import type { WatcherData, WatcherMessage } from './watcher-process.js';
 
-export interface DevOptions extends Pick<BuildOptions, 'drafts' | 'future'> {
+export interface DevOptions extends Pick<BuildOptions, 'drafts' | 'future' | 'cacheDir'> {
   root: string;
   content: string;
   templates: string;
@@ -56,6 +56,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
         cwd: options.cwd,
         drafts: options.drafts,
         future: options.future,
+        cacheDir: options.cacheDir,
         cache,
         changed,
         signal,
