@@ -4,7 +4,6 @@
 // nested lists), bylines, tags, sections, aliases, a lead image, pagination and
 // awkward headlines. And the lead article stays light: its HTML and stylesheets
 // together are under 30 KB before compression.
-import { deflateSync, crc32 } from 'node:zlib';
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Element } from 'hast';
@@ -12,7 +11,7 @@ import { fromHtml } from 'hast-util-from-html';
 import { HtmlValidate, type ConfigData } from 'html-validate';
 import { visit } from 'unist-util-visit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, run, scratch } from './helpers.js';
+import { REPO, run, scratch, png } from './helpers.js';
 
 const ARTICLE = 'sheinbaum-rejects-trump-proposal-to-send-u-s-troops-to-mexico-citing-sovereignty';
 
@@ -55,24 +54,6 @@ async function validateSite(dir: string): Promise<{ pages: string[]; errors: str
   return { pages, errors };
 }
 
-/** A valid PNG of `width` × `height` grey pixels. */
-function png(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x80)]);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
-}
 
 const FEATURES = `Lead paragraph with *emphasis*, **strong words**, ~~a retraction~~, \`inline code\`
 and a link to [the council](https://council.example.org/minutes?year=2025&item=4 "Minutes"),

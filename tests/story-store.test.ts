@@ -4,10 +4,9 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { REPO, run, scratch, snapshotTree } from './helpers.js';
+import { png, REPO, run, scratch, snapshotTree } from './helpers.js';
 
 const story = (n: number, body = `Body of story ${n}, with a [link](https://example.org/${n}).`) =>
   `---\ntitle: Story number ${n}\ndate: 2025-03-01T${String(n).padStart(2, '0')}:00:00Z\nsection: World\n---\n\n${body}\n`;
@@ -91,7 +90,7 @@ describe('the story cache on disk', () => {
 
   it('should not keep a story that shows an image, so a changed image is always seen', async () => {
     const root = await site(3);
-    await writeFile(join(root, 'content', 'dot.png'), png());
+    await writeFile(join(root, 'content', 'dot.png'), png(1, 1));
     await writeFile(join(root, 'content', 'story-2.md'), story(2, '![A grey dot](dot.png)'));
     const cacheDir = join(root, '.cache');
     await buildWith(root, cacheDir);
@@ -111,27 +110,3 @@ describe('the story cache on disk', () => {
   });
 });
 
-/** A valid 1×1 grey PNG. */
-function png(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of bytes) c = (crcTable[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
-  const pixels = deflateSync(Buffer.from([0, 0x80, 0x80, 0x80]));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
-}

@@ -57,8 +57,17 @@ export function findListing(listings: Listings, kind: 'section' | 'tag' | 'autho
  * keeps its own letters rather than losing its page.
  */
 function listingSlug(name: string): string {
-  return slugFromText(name) || name.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
+  let slug = slugs.get(name);
+  if (slug === undefined) {
+    slug = slugFromText(name) || name.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
+    slugs.set(name, slug);
+  }
+  return slug;
 }
+
+// Names repeat across thousands of stories and slugify costs ~10 µs a call: at 10,000 stories
+// it was most of a dev rebuild. Bounded by the number of distinct names a site uses.
+const slugs = new Map<string, string>();
 
 /** URL folders the listings own; a story or alias there would collide with them. */
 export const LISTING_FOLDERS = ['page', 'section', 'tag', 'author'] as const;
