@@ -7,4 +7,4 @@ export { frontmatterSchema, parseStoryDate, type Frontmatter, type StoryDate } f
 export { createMarkdownProcessor, renderMarkdown } from './markdown/processor.js';
 export { formatMessages } from './report/messages.js';
 export { createSite, moreHeadlines, type PublishedStory, type Site } from './site/model.js';
-export type { ArticleView, HeadlineView, IndexView, SiteView, StoryView } from './render/view-model.js';
+export type { ArticleView, HeadlineView, IndexView, ListView, PageView, SiteView, StoryView } from './render/view-types.js';

@@ -6,7 +6,8 @@ import type { PublishedStory, Site } from '../site/model.js';
 import { moreHeadlines } from '../site/model.js';
 import type { PageTemplate, Templates } from './templates.js';
 import type { ImageRef } from './structured-data.js';
-import { createViews, type HeadlineView } from './view-model.js';
+import { createViews } from './view-model.js';
+import type { HeadlineView } from './view-types.js';
 
 export interface RenderOptions {
   /** Changes whenever an asset does (pages link them by hashed name). */
