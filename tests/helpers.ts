@@ -23,6 +23,14 @@ export async function run(args: string[], cwd: string): Promise<Run> {
   return { code, stdout, stderr };
 }
 
+/** The example site built into a fresh temporary folder; fails loudly if it does not build cleanly. */
+export async function buildExampleSite(): Promise<string> {
+  const dist = join(await scratch(), 'dist');
+  const built = await run(['build', '--root', REPO, '--out', dist], REPO);
+  if (built.code !== 0 || built.stderr !== '') throw new Error(`The example site did not build cleanly (exit ${built.code}):\n${built.stderr}`);
+  return dist;
+}
+
 /** A fresh temporary copy of `dir` (or an empty temporary folder). */
 export async function scratch(dir?: string): Promise<string> {
   const target = await mkdtemp(join(tmpdir(), 'broadsheet-test-'));

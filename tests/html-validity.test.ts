@@ -11,7 +11,7 @@ import { fromHtml } from 'hast-util-from-html';
 import { HtmlValidate, type ConfigData } from 'html-validate';
 import { visit } from 'unist-util-visit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, run, scratch, png } from './helpers.js';
+import { buildExampleSite, REPO, run, scratch, png } from './helpers.js';
 
 const ARTICLE = 'sheinbaum-rejects-trump-proposal-to-send-u-s-troops-to-mexico-citing-sovereignty';
 
@@ -163,10 +163,7 @@ describe('valid HTML: the example site', () => {
   let example: string;
 
   beforeAll(async () => {
-    example = join(await scratch(), 'dist');
-    const built = await run(['build', '--root', REPO, '--out', example], REPO);
-    expect(built.stderr).toBe('');
-    expect(built.code).toBe(0);
+    example = await buildExampleSite();
   });
 
   it('should report no html-validate errors on any page of the example site', async () => {

@@ -12,7 +12,7 @@ import { fromHtml } from 'hast-util-from-html';
 import { imageSize } from 'image-size';
 import { visit } from 'unist-util-visit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, run, scratch, png } from './helpers.js';
+import { buildExampleSite, REPO, run, scratch, png } from './helpers.js';
 
 // structured-data-testing-tool is CommonJS and untyped: the parts used here.
 type Json = Record<string, unknown>;
@@ -192,10 +192,7 @@ describe('structured data: the example site', () => {
   let example: string;
 
   beforeAll(async () => {
-    example = join(await scratch(), 'dist');
-    const built = await run(['build', '--root', REPO, '--out', example], REPO);
-    expect(built.stderr).toBe('');
-    expect(built.code).toBe(0);
+    example = await buildExampleSite();
   });
 
   it('should describe the lead article, which has a summary and a section but no author or image', async () => {
