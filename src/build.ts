@@ -159,8 +159,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let rendered = 0;
   const onPage = reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined;
   const { pages, commit: commitPages } = await renderPages(site, templates, cache, { assetsKey: assets.key, logo, shareImage }, onPage);
-  const sitemaps = renderSitemaps(site);
-  const made = [...collectMedia(site), ...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
+  const sitemaps = renderSitemaps(site, cache);
+  const made = [...collectMedia(site), ...renderFeeds(site, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
   const files = [...pages, ...assets.files, ...made];
   const generated = markChanged(cache, [...made, renderHeaders(basePath, files)]);
   const output = [...pages, ...assets.files, ...generated.files];

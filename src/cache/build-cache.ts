@@ -34,6 +34,10 @@ export interface BuildCache {
   pages: Map<string, CachedPage>;
   /** Output path of each asset → hash of its bytes. */
   assets: Map<string, string>;
+  /** The last sitemap made and what it listed (slugs and dates), reused while they are the same. */
+  sitemap: { key: string; files: Array<{ path: string; contents: string | Uint8Array; fresh: boolean }> } | undefined;
+  /** Per published story: its feed body, with absolute URLs. */
+  feedBodies: WeakMap<object, unknown>;
   /** Feeds, sitemaps, robots.txt, _headers and story media as last written: text as it was, media by (hashed) name. */
   generated: Map<string, string>;
   /** The parsed templates, reused until a template file changes. */
@@ -60,6 +64,8 @@ export function createBuildCache(): BuildCache {
     pages: new Map(),
     assets: new Map(),
     generated: new Map(),
+    sitemap: undefined,
+    feedBodies: new WeakMap(),
     templates: undefined,
     published: new WeakMap(),
     headlines: new WeakMap(),

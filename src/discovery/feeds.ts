@@ -12,11 +12,12 @@ import { newest, toXmlFile } from './xml.js';
 export const ATOM_PATH = 'feed.xml';
 export const RSS_PATH = 'rss.xml';
 
-export function renderFeeds(site: Site): OutputFile[] {
+/** `memo`: per story, its feed body from an earlier build (`BuildCache.feedBodies` in a build). */
+export function renderFeeds(site: Site, memo: WeakMap<object, unknown> = new WeakMap()): OutputFile[] {
   const { config } = site;
   const latest = site.stories.slice(0, config.feed_size);
   const base = { title: config.title, url: config.url, description: config.description, lang: config.language };
-  const content = latest.map((story) => bodyOf(story, storyUrl(site, story)));
+  const content = latest.map((story) => bodyOf(story, storyUrl(site, story), memo));
   // The latest change of any entry: a correction to a story is news to a feed reader too.
   const updated = newest(latest.map(lastChange));
 
@@ -65,11 +66,11 @@ interface Body {
 
 // Per story, its feed body and what it was made from: a dev rebuild re-parses only the
 // stories that changed (the site model hands back the same object for an unchanged story).
-const bodies = new WeakMap<PublishedStory, { html: string; summary: string | undefined; url: string; body: Body }>();
+type KnownBody = { html: string; summary: string | undefined; url: string; body: Body };
 
 /** The body in full; a brief has none, so it carries its summary, or nothing beyond its title. */
-function bodyOf(story: PublishedStory, url: string): Body {
-  const known = bodies.get(story);
+function bodyOf(story: PublishedStory, url: string, bodies: WeakMap<object, unknown>): Body {
+  const known = bodies.get(story) as KnownBody | undefined;
   if (known && known.html === story.html && known.summary === story.summary && known.url === url) return known.body;
   let body: Body = {};
   if (!story.isBrief && story.html.trim() !== '') body = { html: absoluteUrls(story.html, url) };

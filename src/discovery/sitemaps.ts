@@ -19,25 +19,27 @@ interface Page {
   lastmod: number | undefined;
 }
 
-export function renderSitemaps(site: Site): OutputFile[] {
-  return [...mainSitemap(site), ...renderNewsSitemap(site)];
+/** `memo`: where the last sitemap is kept between builds (`BuildCache.sitemap` in a build). */
+export function renderSitemaps(site: Site, memo: SitemapMemo = {}): OutputFile[] {
+  return [...mainSitemap(site, memo), ...renderNewsSitemap(site)];
 }
 
-// The last sitemap made, by what it lists. Building and serialising the tree costs ~10 µs a
-// URL, which at 10,000 stories would double a dev rebuild in which no date or URL moved;
-// the key is made from slugs and dates alone, since even making each URL costs ~2 µs.
-// Kept here because the build cache is not handed to this stage; the files are still
-// marked fresh, so nothing relies on an earlier build having written them.
-let last: { key: string; files: OutputFile[] } | undefined;
+export interface SitemapMemo {
+  sitemap?: { key: string; files: OutputFile[] } | undefined;
+}
 
-function mainSitemap(site: Site): OutputFile[] {
+// The last sitemap is reused while what it lists is the same. Building and serialising the
+// tree costs ~10 µs a URL, which at 10,000 stories would double a dev rebuild in which no
+// date or URL moved; the key is made from slugs and dates alone, since even making each
+// URL costs ~2 µs.
+function mainSitemap(site: Site, memo: SitemapMemo): OutputFile[] {
   const parts: string[] = [site.config.url];
   // Every page of a listing shifts when a story enters it (page 2 takes page 1's last
   // headline), so each page changed when the listing's newest story was published.
   for (const page of site.listings.pages) parts.push(`${page.url} ${page.listing.stories[0]?.date.time ?? ''}`);
   for (const story of site.stories) parts.push(`${story.slug}/ ${lastChange(story)}`);
   const key = parts.join('\n');
-  if (last?.key === key) return last.files.map((file) => ({ ...file }));
+  if (memo.sitemap?.key === key) return memo.sitemap.files.map((file) => ({ ...file }));
 
   const pages: Page[] = [];
   for (const page of site.listings.pages) pages.push({ url: siteUrl(site, page.url), lastmod: page.listing.stories[0]?.date.time });
@@ -46,6 +48,6 @@ function mainSitemap(site: Site): OutputFile[] {
     tree: sitemap(part.map((page) => ({ url: page.url, modified: page.lastmod === undefined ? undefined : new Date(page.lastmod) }))),
     lastmod: newest(part.map((page) => page.lastmod)),
   }));
-  last = { key, files: files.map((file) => ({ ...file })) };
+  memo.sitemap = { key, files: files.map((file) => ({ ...file })) };
   return files;
 }
