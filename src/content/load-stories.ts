@@ -28,7 +28,7 @@ import { VFile } from 'vfile';
 import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
 import type { StoryStore } from '../cache/story-store.js';
 import { createMarkdownProcessor } from '../markdown/processor.js';
-import { hashImage } from '../markdown/rehype-story-images.js';
+import { hashImage } from '../markdown/image-files.js';
 import { renderStory } from '../markdown/render-story.js';
 import { createRenderPool, type RenderPool } from '../markdown/worker-pool.js';
 import { fail } from '../report/messages.js';

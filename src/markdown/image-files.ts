@@ -1,0 +1,56 @@
+// The files behind story images: reading one (never from outside the content
+// folder, even through a symlink), hashing it, and saying in a writer's words why
+// it could not be read, with a likely intended name when one is near.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
+
+/** sha1 of the bytes, hex: its first 8 digits go into the image's address. */
+export function hashImage(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+export function readImage(path: string, contentDir: string): Uint8Array | NodeJS.ErrnoException {
+  try {
+    // A symlink inside content/ could otherwise publish any file the build can read.
+    if (!isInside(realpathSync(path), realpathSync(contentDir))) return Object.assign(new Error('outside'), { code: 'EOUTSIDE' });
+    return readFileSync(path);
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
+}
+
+export function readProblem(src: string, written: string, path: string, error: NodeJS.ErrnoException, shown: (path: string) => string): string {
+  if (error.code === 'EOUTSIDE') return `The image \`${src}\` is a link to a file outside the content folder, so it would not be published with the site; copy the file itself beside the story`;
+  if (error.code === 'EISDIR') return `\`${src}\` is a folder, not an image; link the image file inside it`;
+  if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') return `Cannot read the image \`${src}\` (${error.code ?? error.message}); check that ${shown(path)} is a readable file`;
+  const near = nearName(path);
+  const hint = near ? `; did you mean \`${written.replace(/[^/]*$/, near)}\`?` : '; put the image there, or correct the path (it is relative to the story’s folder)';
+  return `Cannot find the image \`${src}\`: there is no file ${shown(path)}${hint}`;
+}
+
+/** A file in the same folder whose name is a likely typo of the one asked for. */
+function nearName(path: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path)).filter((name) => !name.startsWith('.') && !/\.(md|markdown)$/i.test(name));
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  const wanted = basename(path);
+  const guess = closest(wanted, names);
+  return distance(wanted.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(wanted.length / 3)) ? guess : undefined;
+}
+
+/** Whether `path` is inside `folder` (not the folder itself). */
+export function isInside(path: string, folder: string): boolean {
+  const inside = relative(folder, path);
+  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+}
+
+/** `&#106;` → `j`, so the scripting check cannot be dodged with character references. */
+export function decodeReferences(text: string): string {
+  return text.replace(/&#(x[0-9a-f]+|\d+);?/gi, (_, code: string) => String.fromCodePoint(Number(code[0] === 'x' || code[0] === 'X' ? `0${code}` : code) % 0x110000));
+}
