@@ -6,10 +6,10 @@ import rehypeStringify from 'rehype-stringify';
 import rehypeCollectLinks from './rehype-collect-links.js';
 import rehypeStoryImages from './rehype-story-images.js';
 import rehypeTableAlign from './rehype-table-align.js';
+import remarkTypography from './remark-typography.js';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import remarkSmartypants from 'remark-smartypants';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import { fail } from '../report/messages.js';
@@ -24,7 +24,7 @@ export function createMarkdownProcessor() {
     .use(remarkParse)
     .use(remarkGfm)
     // oldschool: `--` is an en dash, `---` an em dash, as in most newsroom style guides.
-    .use(remarkSmartypants, { dashes: 'oldschool' })
+    .use(remarkTypography, { dashes: 'oldschool' })
     .use(remarkRehype)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeSlug)

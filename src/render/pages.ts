@@ -56,21 +56,20 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   const pages: OutputFile[] = [];
   // List pages, 404 and redirects, cached by output path.
   const seen = new Set<string>();
-  const page = (path: string, template: PageTemplate, key: string, view: () => object): Promise<void> | undefined => {
+  const page = (path: string, template: PageTemplate, key: string, view: () => object): void => {
     seen.add(path);
     const cached = cache.pages.get(path);
     if (cached?.key === key) {
       pages.push({ path, contents: cached.contents, fresh: false });
       onPage();
-      return undefined;
+      return;
     }
-    return templates.render(template, view()).then((html) => {
-      if (html !== undefined) {
-        updates.push(() => cache.pages.set(path, { key, contents: html }));
-        pages.push({ path, contents: html, fresh: true });
-      }
-      onPage();
-    });
+    const html = templates.render(template, view());
+    if (html !== undefined) {
+      updates.push(() => cache.pages.set(path, { key, contents: html }));
+      pages.push({ path, contents: html, fresh: true });
+    }
+    onPage();
   };
 
   // The home page is the first page of the headline index; the rest of it, and the section, tag
@@ -78,11 +77,11 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   for (const list of site.listings.pages) {
     const template = list.listing.kind === 'home' && list.number === 1 ? 'index' : 'list';
     const parts = [template, list.url, list.listing.name, String(list.count), list.prev ?? '', list.next ?? ''];
-    await page(list.path, template, keyOf(parts, list.stories), () => views.list(list));
+    page(list.path, template, keyOf(parts, list.stories), () => views.list(list));
   }
   if (templates.has('404')) {
     const latest = site.stories.slice(0, site.config.headlines);
-    await page('404.html', '404', keyOf(['404'], latest), () => views.notFound(site.stories));
+    page('404.html', '404', keyOf(['404'], latest), () => views.notFound(site.stories));
   }
   // Every story older than the newest few lists the same headlines: work that list out once.
   const newest = new Set(site.stories.slice(0, site.config.headlines + 1));
@@ -102,7 +101,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
       continue;
     }
     const path = `${story.slug}/index.html`;
-    const html = await templates.render('article', views.article(story, listed));
+    const html = templates.render('article', views.article(story, listed));
     if (html !== undefined) {
       pages.push({ path, contents: html, fresh: true });
       updates.push(() => cache.articles.set(story, { siteKey, key, page: { path, contents: html, fresh: false } }));
@@ -112,7 +111,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   for (const redirect of site.redirects) {
     // A site's own redirect.liquid may show anything about the story: key it like the story's page.
     const story = redirect.story;
-    await page(redirect.path, 'redirect', keyOf(['redirect', story.slug, story.hash, story.updated?.iso ?? ''], [story]), () => views.article(story, []));
+    page(redirect.path, 'redirect', keyOf(['redirect', story.slug, story.hash, story.updated?.iso ?? ''], [story]), () => views.article(story, []));
   }
 
   const commit = () => {

@@ -39,7 +39,7 @@ export interface Templates {
   useAssets(assets: ReadonlyMap<string, { path: string }>, basePath: string): void;
   has(name: PageTemplate): boolean;
   /** Render a page; a failure is recorded on the template's file and gives `undefined`. */
-  render(name: PageTemplate, view: object): Promise<string | undefined>;
+  render(name: PageTemplate, view: object): string | undefined;
   /** One file per template that has messages. */
   files(): VFile[];
 }
@@ -82,7 +82,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
       continue;
     }
     try {
-      parsed.set(name, await liquid.parseFile(name));
+      parsed.set(name, liquid.parseFileSync(name));
     } catch (error) {
       report(error, path);
     }
@@ -100,11 +100,11 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
       };
     },
     has: (name) => parsed.has(name),
-    async render(name, view) {
+    render(name, view) {
       const template = parsed.get(name);
       if (!template) return undefined;
       try {
-        return (await liquid.render(template, view)) as string;
+        return liquid.renderSync(template, view) as string;
       } catch (error) {
         report(error, join(dir, `${name}.liquid`), view);
         return undefined;
