@@ -5,7 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
-import { createBuildCache, markChanged, type BuildCache } from './cache/build-cache.js';
+import { createBuildCache, hash, type BuildCache } from './cache/build-cache.js';
+import { codeVersion } from './cache/code-version.js';
 import { openStoryStore } from './cache/story-store.js';
 import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
@@ -17,13 +18,12 @@ import { renderSitemaps } from './discovery/sitemaps.js';
 import { readAssets, type Assets } from './render/assets.js';
 import { renderHeaders } from './render/headers.js';
 import { collectMedia } from './render/media.js';
-import { pageCount, renderPages, type OutputFile } from './render/pages.js';
+import { pageCount, renderPages } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
 import { fail, hasErrors, warn } from './report/messages.js';
 import { checkLinks } from './site/check-links.js';
-import type { Site } from './site/model.js';
 import { buildSite } from './site/update-site.js';
-import { writeOutput } from './write/write-output.js';
+import { openOutput, type Output, type OutputWrite } from './write/output.js';
 
 export interface BuildOptions {
   /** Site folder holding `broadsheet.yaml`, `content/` and `templates/`. Default: the working directory. */
@@ -51,8 +51,10 @@ export interface BuildOptions {
   cache?: BuildCache | undefined;
   /** Files changed since `cache` was filled; other cached stories are reused unread. Default: check every file. */
   changed?: ReadonlySet<string> | undefined;
-  /** Where the result goes: `out` (atomically, the default), nowhere (`false`, for `check`), or a function (dev). */
-  write?: false | ((files: OutputFile[], site: Site) => Promise<void>) | undefined;
+  /** Where the site is written: by default `out` (write/output.ts); dev passes its own. */
+  output?: Output | undefined;
+  /** `false`: render everything, write nothing (`check`). */
+  write?: false | undefined;
   /** Called as each stage advances, for progress display. */
   onProgress?: ((progress: Progress) => void) | undefined;
   /** Stop before writing anything when aborted (dev: newer changes arrived); the result says `aborted`. */
@@ -134,57 +136,64 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const templates = cache.templates && !templatesChanged && cache.templates.files().length === 0 ? cache.templates : await loadTemplates(paths.templates, paths.cwd);
   cache.templates = templates;
   const problems = () => withMessages([configFile], storyFiles, templates.files());
-  const result = (ok: boolean, pages: OutputFile[] = []): BuildResult => {
+  let pagePaths: readonly string[] = [];
+  let rendered = 0;
+  const result = (ok: boolean): BuildResult => {
     let briefs = 0;
-    let html = 0;
-    let rendered = 0;
     for (const story of site?.stories ?? []) if (story.isBrief) briefs++;
-    for (const page of pages) {
-      if (!page.path.endsWith('.html')) continue;
-      html++;
-      if (page.fresh) rendered++;
-    }
-    return { ok, files: problems(), stories: site?.stories.length ?? 0, briefs, pages: html, rendered, storiesRendered, out: paths.out };
+    const pages = pagePaths.filter((path) => path.endsWith('.html')).length;
+    return { ok, files: problems(), stories: site?.stories.length ?? 0, briefs, pages, rendered, storiesRendered, out: paths.out };
   };
   if (options.signal?.aborted) return { ...result(false), aborted: true };
   if (!site || hasErrors(problems())) return result(false);
 
-  const assets = await readAssets(paths.templates, cache);
+  const assets = await readAssets(paths.templates);
   const basePath = new URL(site.config.url).pathname;
   const image = (key: 'logo' | 'share_image') => assetImage(key, site.config[key], assets, configFile, site.config.url);
   const logo = image('logo');
   const shareImage = image('share_image');
   templates.useAssets(assets.byName, basePath);
   const total = pageCount(site, templates);
-  let rendered = 0;
-  const onPage = reporting ? () => progress({ stage: 'render', done: ++rendered, total }) : undefined;
-  const { pages, commit: commitPages } = await renderPages(site, templates, cache, { assetsKey: assets.key, logo, shareImage }, onPage);
-  const sitemaps = renderSitemaps(site, cache);
-  const made = [...collectMedia(site), ...renderFeeds(site, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
-  const files = [...pages, ...assets.files, ...made];
-  const generated = markChanged(cache, [...made, renderHeaders(basePath, files)]);
-  const output = [...pages, ...assets.files, ...generated.files];
-  // Links are checked against the pages the site will have: only meaningful once every page rendered.
-  if (!hasErrors(problems())) checkLinks(site, output.map((file) => file.path), cache.links);
-  if (hasErrors(problems())) return result(false);
-  if (options.signal?.aborted) return { ...result(false), aborted: true };
+  let done = 0;
+  const onPage = reporting ? () => progress({ stage: 'render', done: ++done, total }) : undefined;
 
-  let changedFiles: number | undefined;
-  if (options.write === undefined) {
-    let written = 0;
-    const outcome = await writeOutput(paths.out, output, { onFile: () => progress({ stage: 'write', done: ++written, total: output.length }) });
-    changedFiles = outcome.written + outcome.removed;
-  } else if (options.write) {
-    await options.write(output, site);
+  // Pages go to the output as they are rendered; nothing becomes the site before `commit`.
+  const write = options.write === false ? discard() : await (options.output ?? openOutput(paths.out)).begin({ basePath });
+  let outcome;
+  try {
+    const assetsKey = hash(await codeVersion(), assets.key);
+    const pages = await renderPages(site, templates, cache, write, { assetsKey, logo, shareImage, onPage });
+    pagePaths = pages.paths;
+    rendered = pages.rendered;
+    const sitemaps = renderSitemaps(site, cache);
+    const made = [...assets.files, ...collectMedia(site), ...renderFeeds(site, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
+    const headers = renderHeaders(basePath, [...pages.paths.map((path) => ({ path })), ...made]);
+    for (const file of [...made, headers]) {
+      const key = hash(file.contents);
+      if (write.has(file.path, key)) write.keep(file.path, key);
+      else await write.put(file.path, key, file.contents);
+    }
+    // Links are checked against the pages the site will have: only meaningful once every page rendered.
+    if (!hasErrors(problems())) checkLinks(site, [...pages.paths, ...made.map((file) => file.path), headers.path], cache.links);
+    if (hasErrors(problems()) || options.signal?.aborted) {
+      await write.abort();
+      return { ...result(false), ...(options.signal?.aborted && !hasErrors(problems()) ? { aborted: true } : {}) };
+    }
+    outcome = await write.commit();
+  } catch (error) {
+    await write.abort();
+    throw error;
   }
-  // Only what was written, from a model that built without errors, is a base for the next build.
-  commitPages();
-  assets.commit();
-  generated.commit();
+  // Only a model that built without errors, and was written, is a base for the next build.
   cache.site = model?.snapshot;
   // Only a build that looked every story up knows which entries are still wanted.
   if (store && !options.changed && !options.cache) await store.prune();
-  return { ...result(true, output), changedFiles };
+  return { ...result(true), changedFiles: options.write === false ? undefined : outcome.written + outcome.removed };
+}
+
+/** `check`: every page is rendered, for the errors, and nothing is kept. */
+function discard(): OutputWrite {
+  return { has: () => false, keep: () => {}, put: async () => {}, commit: async () => ({ written: 0, kept: 0, removed: 0, replaced: false }), abort: async () => {} };
 }
 
 /** The `logo` and `share_image` settings name images among the templates' assets; pages need their size. */

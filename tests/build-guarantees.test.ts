@@ -4,8 +4,21 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { writeOutput } from '../src/write/write-output.js';
+import { hash } from '../src/cache/build-cache.js';
+import { openOutput } from '../src/write/output.js';
 import { REPO, scratch, snapshotTree } from './helpers.js';
+
+/** One build of `files` into `out`, all or nothing. */
+async function writeOutput(out: string, files: Array<{ path: string; contents: string }>) {
+  const write = await openOutput(out).begin({ basePath: '/' });
+  try {
+    for (const file of files) await write.put(file.path, hash(file.contents), file.contents);
+  } catch (error) {
+    await write.abort();
+    throw error;
+  }
+  return write.commit();
+}
 
 describe('build guarantees', () => {
   it('should produce identical bytes from two builds of the same content', async () => {
@@ -37,7 +50,9 @@ describe('build guarantees', () => {
     await writeFile(join(out, 'removed-story', 'index.html'), 'old');
     await writeOutput(out, [{ path: 'index.html', contents: 'new' }]);
     expect(await snapshotTree(out)).toEqual({ 'index.html': 'new' });
-    expect(await readdir(parent)).toEqual(['dist']);
+    // Beside it, only the builds folder: this build, and the old output as the build before it.
+    expect(await readdir(parent)).toEqual(['.dist.builds', 'dist']);
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a', 'a.json', 'b']);
   });
 
   it('should leave the previous output untouched when writing fails part-way', async () => {

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import { main } from '../src/cli/main.js';
+import type { Output, OutputWrite } from '../src/write/output.js';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,7 +35,8 @@ export async function buildExampleSite(): Promise<string> {
 /** A fresh temporary copy of `dir` (or an empty temporary folder). */
 export async function scratch(dir?: string): Promise<string> {
   const target = await mkdtemp(join(tmpdir(), 'broadsheet-test-'));
-  if (dir) await cp(dir, target, { recursive: true });
+  // Links as they are: a built site's dist/ is a relative link to its own .dist.builds/, which must not become an absolute one into the original.
+  if (dir) await cp(dir, target, { recursive: true, verbatimSymlinks: true });
   return target;
 }
 
@@ -64,4 +66,34 @@ export function png(width: number, height: number, shade = 0x80): Buffer {
   const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, shade)]);
   const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
+ * An output held in memory, for tests that look at what a build writes. It remembers
+ * what each build gave it, as the real one does on disk, so a rebuild with the same
+ * output object renders only the pages whose keys changed.
+ */
+export function memoryOutput(): Output & { files: Map<string, string | Uint8Array> } {
+  let current = new Map<string, { key: string; contents: string | Uint8Array }>();
+  const output = {
+    dir: '(memory)',
+    files: new Map<string, string | Uint8Array>(),
+    async begin(): Promise<OutputWrite> {
+      const next = new Map<string, { key: string; contents: string | Uint8Array }>();
+      return {
+        has: (path, key) => current.get(path)?.key === key,
+        keep: (path, key) => void next.set(path, { key, contents: current.get(path)?.contents ?? '' }),
+        put: async (path, key, contents) => void next.set(path, { key, contents }),
+        commit: async () => {
+          const written = [...next].filter(([path, entry]) => current.get(path)?.contents !== entry.contents).length;
+          const removed = [...current.keys()].filter((path) => !next.has(path)).length;
+          current = next;
+          output.files = new Map([...next].map(([path, entry]) => [path, entry.contents]));
+          return { written, kept: next.size - written, removed, replaced: written + removed > 0 };
+        },
+        abort: async () => {},
+      };
+    },
+  };
+  return output;
 }

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createBuildCache } from '../src/cache/build-cache.js';
-import type { OutputFile } from '../src/render/pages.js';
-import { createSyncedOutput, syncOutput } from '../src/write/sync-output.js';
-import { REPO, scratch, snapshotTree } from './helpers.js';
+import { openOutput } from '../src/write/output.js';
+import { memoryOutput, REPO, scratch, snapshotTree } from './helpers.js';
 
 async function makeSite(count: number): Promise<string> {
   const dir = await scratch();
@@ -45,11 +44,12 @@ function hashedAsset(bytes: Record<string, string>, stem: string, ext: string): 
   return paths[0] ?? '';
 }
 
+/** Build into `output` (by default a new one: a cold build), and read back every file it holds. */
 async function outputOf(dir: string, extra: Parameters<typeof build>[0] = {}) {
-  let files: OutputFile[] = [];
-  const result = await build({ root: dir, cwd: dir, ...extra, write: async (output) => void (files = output) });
+  const output = extra.output ?? memoryOutput();
+  const result = await build({ root: dir, cwd: dir, ...extra, output });
   expect(result.ok).toBe(true);
-  const bytes = Object.fromEntries(files.map((file) => [file.path, Buffer.from(file.contents).toString('latin1')]));
+  const bytes = Object.fromEntries([...(output as ReturnType<typeof memoryOutput>).files].map(([path, contents]) => [path, Buffer.from(contents).toString('latin1')]));
   return { result, bytes };
 }
 
@@ -57,7 +57,8 @@ describe('incremental rebuilds', () => {
   it('should match a cold build after every kind of edit, rendering only what changed', async () => {
     const dir = await makeSite(8);
     const cache = createBuildCache();
-    await outputOf(dir, { cache });
+    const warm = memoryOutput();
+    await outputOf(dir, { cache, output: warm });
     const story = (i: number) => join(dir, 'content', `story-${i}.md`);
 
     const steps: Array<{ name: string; touched: string[]; edit: () => Promise<void>; rendered?: number }> = [
@@ -87,17 +88,18 @@ describe('incremental rebuilds', () => {
 
     for (const step of steps) {
       await step.edit();
-      const warm = await outputOf(dir, { cache, changed: new Set(step.touched) });
+      const rebuilt = await outputOf(dir, { cache, output: warm, changed: new Set(step.touched) });
       const cold = await outputOf(dir);
-      expect(warm.bytes, step.name).toEqual(cold.bytes);
-      if (step.rendered !== undefined) expect(warm.result.rendered, step.name).toBe(step.rendered);
+      expect(rebuilt.bytes, step.name).toEqual(cold.bytes);
+      if (step.rendered !== undefined) expect(rebuilt.result.rendered, step.name).toBe(step.rendered);
     }
   });
 
   it('should match a cold build after edits that move listings and change assets', async () => {
     const dir = await makeNewsSite();
     const cache = createBuildCache();
-    const first = await outputOf(dir, { cache });
+    const warm = memoryOutput();
+    const first = await outputOf(dir, { cache, output: warm });
     const story = (i: number) => join(dir, 'content', `news-${i}.md`);
     const style = join(dir, 'templates/assets/style.css');
     const listed = (bytes: Record<string, string>, path: string) => [...(bytes[path] ?? '').matchAll(/class="headline-link" href="\/(news-\d+)\/"/g)].map((m) => m[1]);
@@ -161,20 +163,21 @@ describe('incremental rebuilds', () => {
 
     for (const step of steps) {
       await step.edit();
-      const warm = await outputOf(dir, { cache, changed: new Set(step.touched) });
+      const rebuilt = await outputOf(dir, { cache, output: warm, changed: new Set(step.touched) });
       const cold = await outputOf(dir);
-      expect(warm.bytes, step.name).toEqual(cold.bytes);
-      step.check(warm.bytes);
+      expect(rebuilt.bytes, step.name).toEqual(cold.bytes);
+      step.check(rebuilt.bytes);
     }
   });
 
   it('should notice a changed file without being told, by its content hash', async () => {
     const dir = await makeSite(3);
     const cache = createBuildCache();
-    await outputOf(dir, { cache });
+    const warm = memoryOutput();
+    await outputOf(dir, { cache, output: warm });
     await writeFile(join(dir, 'content/story-0.md'), '---\ntitle: Changed quietly\ndate: 2025-01-01T10:00:00Z\n---\n');
-    const warm = await outputOf(dir, { cache });
-    expect(warm.bytes['story-0/index.html']).toContain('Changed quietly');
+    const rebuilt = await outputOf(dir, { cache, output: warm });
+    expect(rebuilt.bytes['story-0/index.html']).toContain('Changed quietly');
   });
 
   it('should not carry one build’s site errors into the next', async () => {
@@ -192,9 +195,8 @@ describe('incremental rebuilds', () => {
   it('should write every changed page after a failed rebuild, as dev does', async () => {
     const dir = await makeSite(3);
     const cache = createBuildCache();
-    const devOut = createSyncedOutput(join(dir, 'dev-out'));
-    const dev = (changed?: string[]) =>
-      build({ root: dir, cwd: dir, cache, changed: changed && new Set(changed), write: async (files) => void (await syncOutput(devOut, files)) });
+    const devOut = openOutput(join(dir, 'dev-out'));
+    const dev = (changed?: string[]) => build({ root: dir, cwd: dir, cache, changed: changed && new Set(changed), output: devOut });
     expect((await dev()).ok).toBe(true);
     const story0 = join(dir, 'content/story-0.md');
     const story2 = join(dir, 'content/story-2.md');

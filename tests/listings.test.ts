@@ -10,9 +10,8 @@ import { fromHtml } from 'hast-util-from-html';
 import { visit } from 'unist-util-visit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import type { OutputFile } from '../src/render/pages.js';
 import { formatMessages } from '../src/report/messages.js';
-import { REPO, run, scratch, snapshotTree } from './helpers.js';
+import { memoryOutput, REPO, run, scratch, snapshotTree } from './helpers.js';
 
 const CONFIG = 'title: The Listings Gazette\nurl: https://news.example.org/\npage_size: 3\nupdated_from_git: false\n';
 
@@ -83,9 +82,9 @@ const specSite = (config = CONFIG) => makeSite(Object.fromEntries(Object.entries
 
 /** Build in memory: every output file by path, and the messages as printed. */
 async function buildSite(dir: string) {
-  let output: OutputFile[] = [];
-  const result = await build({ root: dir, cwd: dir, write: async (files) => void (output = files) });
-  const files = new Map(output.map((file) => [file.path, Buffer.from(file.contents).toString('utf8')]));
+  const output = memoryOutput();
+  const result = await build({ root: dir, cwd: dir, output });
+  const files = new Map([...output.files].map(([path, contents]) => [path, Buffer.from(contents).toString('utf8')]));
   return { ok: result.ok, files, messages: formatMessages(result.files, dir) };
 }
 type Built = Awaited<ReturnType<typeof buildSite>>;

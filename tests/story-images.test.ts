@@ -10,9 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createBuildCache, type BuildCache } from '../src/cache/build-cache.js';
 import type { Story } from '../src/content/read-story.js';
-import type { OutputFile } from '../src/render/pages.js';
 import { formatMessages } from '../src/report/messages.js';
-import { REPO, scratch, snapshotTree } from './helpers.js';
+import { memoryOutput, REPO, scratch, snapshotTree } from './helpers.js';
 
 /** A valid `width`×`height` RGB PNG; `shade` changes its bytes without changing its size. */
 function png(width: number, height: number, shade = 0): Buffer {
@@ -59,24 +58,17 @@ async function put(dir: string, path: string, contents: string | Uint8Array): Pr
 
 /** Build in memory: the output files by path, the published stories, and the messages as printed. */
 async function buildSite(dir: string, options: { cache?: BuildCache; changed?: string[] } = {}) {
-  let output: OutputFile[] = [];
-  let stories: Story[] = [];
-  const result = await build({
-    root: dir,
-    cwd: dir,
-    cache: options.cache,
-    changed: options.changed && new Set(options.changed.map((path) => join(dir, path))),
-    write: async (files, site) => {
-      output = files;
-      stories = site.stories;
-    },
-  });
-  const files = Object.fromEntries(output.map((file) => [file.path, Buffer.from(file.contents)]));
+  const cache = options.cache ?? createBuildCache();
+  const written = memoryOutput();
+  const result = await build({ root: dir, cwd: dir, cache, output: written, changed: options.changed && new Set(options.changed.map((path) => join(dir, path))) });
+  const output = [...written.files.keys()];
+  const files = Object.fromEntries([...written.files].map(([path, contents]) => [path, Buffer.from(contents)]));
+  const stories: Story[] = result.ok ? (cache.site?.site.stories ?? []) : [];
   return { ok: result.ok, output, files, stories, messages: formatMessages(result.files, dir) };
 }
 
 const page = (built: { files: Record<string, Buffer> }, slug: string) => built.files[`${slug}/index.html`]?.toString('utf8') ?? '';
-const media = (built: { output: OutputFile[] }) => built.output.map((file) => file.path).filter((path) => path.startsWith('media/'));
+const media = (built: { output: string[] }) => built.output.filter((path) => path.startsWith('media/'));
 const sha8 = async (bytes: Uint8Array) => (await import('node:crypto')).createHash('sha1').update(bytes).digest('hex').slice(0, 8);
 
 describe('story images', () => {

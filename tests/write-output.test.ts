@@ -1,13 +1,15 @@
 // A rebuild rewrites only what changed: every unchanged file keeps its inode and
-// mtime, so sync-based deploys upload only what changed; and the output is still
-// replaced atomically, never through a symbolic link. First writeOutput on its
-// own, then the compiled CLI (`npm run compile` first) on the example site.
+// mtime, so sync-based deploys upload only what changed; the output is still
+// replaced atomically (a link swapped in one rename), never through a symbolic
+// link. First the writer on its own (write/output.ts), then the compiled CLI
+// (`npm run compile` first) on the example site.
 import { execFile } from 'node:child_process';
-import { appendFile, cp, lstat, mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, cp, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeOutput } from '../src/write/write-output.js';
+import { hash } from '../src/cache/build-cache.js';
+import { openOutput, type WriteResult } from '../src/write/output.js';
 import { REPO, scratch } from './helpers.js';
 
 // Hard links fail on demand, to take the fallback path a file system without them would.
@@ -32,12 +34,11 @@ const PAST = 1_000_000_000;
 interface Entry {
   ino: number;
   mtimeMs: number;
-  nlink: number;
   kind: 'file' | 'folder' | 'link' | 'other';
   contents?: string;
 }
 
-/** Every entry under `dir`, without following symbolic links. */
+/** Every entry under `dir` (the output link is followed, nothing below it), without following symbolic links. */
 async function statTree(dir: string): Promise<Map<string, Entry>> {
   const tree = new Map<string, Entry>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
@@ -45,7 +46,7 @@ async function statTree(dir: string): Promise<Map<string, Entry>> {
     const stats = await lstat(path);
     const kind = stats.isSymbolicLink() ? 'link' : stats.isDirectory() ? 'folder' : stats.isFile() ? 'file' : 'other';
     const contents = kind === 'file' ? await readFile(path, 'latin1') : undefined;
-    tree.set(relative(dir, path), { ino: stats.ino, mtimeMs: stats.mtimeMs, nlink: stats.nlink, kind, ...(contents === undefined ? {} : { contents }) });
+    tree.set(relative(dir, path), { ino: stats.ino, mtimeMs: stats.mtimeMs, kind, ...(contents === undefined ? {} : { contents }) });
   }
   return tree;
 }
@@ -75,7 +76,24 @@ function compareTrees(before: Map<string, Entry>, after: Map<string, Entry>) {
   return { kept: kept.sort(), rewritten: rewritten.sort() };
 }
 
-async function oldOutput(files: Record<string, string>): Promise<{ parent: string; out: string }> {
+/** Write `files` as one build, the way a build does: a file whose key the output has is kept, not handed over again. */
+async function writeSite(out: string, files: Record<string, string>): Promise<WriteResult> {
+  const write = await openOutput(out).begin({ basePath: '/' });
+  try {
+    for (const [path, contents] of Object.entries(files)) {
+      const key = hash(contents);
+      if (write.has(path, key)) write.keep(path, key);
+      else await write.put(path, key, contents);
+    }
+  } catch (error) {
+    await write.abort();
+    throw error;
+  }
+  return write.commit();
+}
+
+/** An output folder as an older Broadsheet (or a person) left it: a plain folder, backdated. */
+async function plainOutput(files: Record<string, string>): Promise<{ parent: string; out: string }> {
   const parent = await scratch();
   const out = join(parent, 'dist');
   for (const [path, contents] of Object.entries(files)) {
@@ -86,73 +104,108 @@ async function oldOutput(files: Record<string, string>): Promise<{ parent: strin
   return { parent, out };
 }
 
-const asFiles = (files: Record<string, string>): Array<{ path: string; contents: string | Uint8Array }> => Object.entries(files).map(([path, contents]) => ({ path, contents }));
+/** An output this writer made, backdated. */
+async function ourOutput(files: Record<string, string>): Promise<{ parent: string; out: string }> {
+  const parent = await scratch();
+  const out = join(parent, 'dist');
+  await writeSite(out, files);
+  await backdate(out);
+  return { parent, out };
+}
 
-describe('writeOutput', () => {
+describe('the output writer', () => {
   const site = { 'index.html': 'home', 'a/index.html': 'story a', 'b/index.html': 'story b', 'assets/style.css': 'body{}' };
 
-  it('should leave an output that is already the site untouched: no file, folder or rename', async () => {
-    const { parent, out } = await oldOutput(site);
-    const before = await statTree(out);
-    const outBefore = await lstat(out);
-    const files = asFiles(site);
-    // Assets come as bytes, pages as strings: both compare by their bytes.
-    files[1] = { path: 'a/index.html', contents: new TextEncoder().encode('story a') };
-    expect(await writeOutput(out, files)).toEqual({ written: 0, kept: 4, removed: 0, replaced: false });
-    expect(await statTree(out)).toEqual(before);
-    expect((await lstat(out)).ino).toBe(outBefore.ino);
-    expect((await lstat(out)).mtimeMs).toBe(PAST * 1000);
-    expect(await readdir(parent)).toEqual(['dist']);
+  it('should make the output a link to a complete build beside it', async () => {
+    const { parent, out } = await ourOutput(site);
+    expect(await readlink(out)).toBe(join('.dist.builds', 'a'));
+    expect(await readdir(parent)).toEqual(['.dist.builds', 'dist']);
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a', 'a.json']);
+    expect(Object.fromEntries([...(await statTree(out))].filter(([, entry]) => entry.kind === 'file').map(([path, entry]) => [path, entry.contents]))).toEqual(site);
   });
 
-  it('should write only the file the output is missing and keep the others by hard link', async () => {
-    const { parent, out } = await oldOutput(site);
+  it('should leave an output that already is the site untouched: no file, folder or link', async () => {
+    const { out } = await ourOutput(site);
     const before = await statTree(out);
-    const files = { ...site, 'c/index.html': 'story c' };
-    expect(await writeOutput(out, asFiles(files))).toEqual({ written: 1, kept: 4, removed: 0, replaced: true });
-    const after = await statTree(out);
-    expect(compareTrees(before, after)).toEqual({ kept: ['a/index.html', 'assets/style.css', 'b/index.html', 'index.html'], rewritten: ['c/index.html'] });
-    // The retired output is gone, so each kept inode is linked from the new output only.
-    expect(after.get('index.html')?.nlink).toBe(1);
-    expect(await readdir(parent)).toEqual(['dist']);
+    const link = await lstat(out);
+    expect(await writeSite(out, site)).toEqual({ written: 0, kept: 4, removed: 0, replaced: false });
+    expect(await statTree(out)).toEqual(before);
+    expect(await lstat(out)).toMatchObject({ ino: link.ino, mtimeMs: link.mtimeMs });
+  });
+
+  it('should write only the file that is new, and keep the others as the same inodes', async () => {
+    const { out } = await ourOutput(site);
+    const before = await statTree(out);
+    expect(await writeSite(out, { ...site, 'c/index.html': 'story c' })).toEqual({ written: 1, kept: 4, removed: 0, replaced: true });
+    expect(await readlink(out)).toBe(join('.dist.builds', 'b'));
+    expect(compareTrees(before, await statTree(out))).toEqual({ kept: ['a/index.html', 'assets/style.css', 'b/index.html', 'index.html'], rewritten: ['c/index.html'] });
   });
 
   it('should rewrite a file whose bytes changed at the same size', async () => {
-    const { out } = await oldOutput(site);
+    const { out } = await ourOutput(site);
     const before = await statTree(out);
-    expect(await writeOutput(out, asFiles({ ...site, 'b/index.html': 'story B' }))).toEqual({ written: 1, kept: 3, removed: 0, replaced: true });
+    expect(await writeSite(out, { ...site, 'b/index.html': 'story B' })).toEqual({ written: 1, kept: 3, removed: 0, replaced: true });
     const after = await statTree(out);
     expect(compareTrees(before, after).rewritten).toEqual(['b/index.html']);
     expect(after.get('b/index.html')?.contents).toBe('story B');
   });
 
-  it('should remove files and folders the new output does not have, keeping the rest', async () => {
-    const { out } = await oldOutput({ ...site, 'gone/index.html': 'removed story', 'notes.txt': 'stray' });
-    await mkdir(join(out, 'empty'));
+  it('should remove files and folders the new build does not have, keeping the rest', async () => {
+    const { out } = await ourOutput({ ...site, 'gone/index.html': 'removed story', 'notes.txt': 'stray' });
     const before = await statTree(out);
-    expect(await writeOutput(out, asFiles(site))).toEqual({ written: 0, kept: 4, removed: 2, replaced: true });
+    expect(await writeSite(out, site)).toEqual({ written: 0, kept: 4, removed: 2, replaced: true });
     const after = await statTree(out);
     expect([...after.keys()].sort()).toEqual(['a', 'a/index.html', 'assets', 'assets/style.css', 'b', 'b/index.html', 'index.html']);
     expect(compareTrees(before, after).rewritten).toEqual([]);
   });
 
   it('should keep the times of a folder whose entries did not change', async () => {
-    const { out } = await oldOutput(site);
-    await writeOutput(out, asFiles({ ...site, 'b/index.html': 'story B', 'c/index.html': 'story c' }));
+    const { out } = await ourOutput(site);
+    await writeSite(out, { ...site, 'b/index.html': 'story B', 'c/index.html': 'story c' });
     const after = await statTree(out);
     expect(after.get('a')?.mtimeMs).toBe(PAST * 1000);
     expect(after.get('b')?.mtimeMs).toBe(PAST * 1000);
-    expect((await lstat(out)).mtimeMs).not.toBe(PAST * 1000);
+    expect((await lstat(join(out, '.'))).mtimeMs).not.toBe(PAST * 1000);
   });
 
-  it('should never read, link or write through a symbolic link in the old output', async () => {
+  it('should bring the previous build up to date on each swap, so every build stays whole', async () => {
+    const { out } = await ourOutput(site);
+    const versions = [{ ...site, 'a/index.html': 'story a, 2' }, { ...site, 'c/index.html': 'story c' }, site, { 'index.html': 'home only' }, site];
+    for (const version of versions) {
+      await writeSite(out, version);
+      expect(Object.fromEntries([...(await statTree(out))].filter(([, entry]) => entry.kind === 'file').map(([path, entry]) => [path, entry.contents]))).toEqual(version);
+    }
+  });
+
+  it('should make again a file changed or removed by hand in the current build, and drop a stray one', async () => {
+    const { out } = await ourOutput(site);
+    await writeFile(join(out, 'a/index.html'), 'edited by hand');
+    await rm(join(out, 'b/index.html'));
+    await writeFile(join(out, 'stray.txt'), 'left by hand');
+    const result = await writeSite(out, site);
+    expect(result).toMatchObject({ written: 2, replaced: true });
+    expect(Object.fromEntries([...(await statTree(out))].filter(([, entry]) => entry.kind === 'file').map(([path, entry]) => [path, entry.contents]))).toEqual(site);
+  });
+
+  it('should take over a plain output folder, keeping the files it already holds', async () => {
+    const { parent, out } = await plainOutput({ ...site, 'old/index.html': 'gone' });
+    const before = await statTree(out);
+    expect(await writeSite(out, site)).toEqual({ written: 0, kept: 4, removed: 1, replaced: true });
+    expect(await readlink(out)).toBe(join('.dist.builds', 'a'));
+    expect(compareTrees(before, await statTree(out))).toEqual({ kept: ['a/index.html', 'assets/style.css', 'b/index.html', 'index.html'], rewritten: [] });
+    // The old folder is the previous build now; the next build is an ordinary one.
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a', 'a.json', 'b']);
+    expect(await writeSite(out, { ...site, 'c/index.html': 'story c' })).toMatchObject({ written: 1, kept: 4, removed: 0 });
+  });
+
+  it('should never read, link or write through a symbolic link in a plain output folder', async () => {
     const elsewhere = await scratch();
     await mkdir(join(elsewhere, 'a'));
     await writeFile(join(elsewhere, 'a', 'index.html'), 'story a');
     await writeFile(join(elsewhere, 'home.html'), 'home');
     await writeFile(join(elsewhere, 'style.css'), 'body{}');
     const outside = await statTree(elsewhere);
-    const { out } = await oldOutput({ 'b/index.html': 'story b', 'assets/style.css': 'body{}' });
+    const { out } = await plainOutput({ 'b/index.html': 'story b', 'assets/style.css': 'body{}' });
     // Links to files with exactly the bytes the site wants: following them would find nothing to change.
     await symlink(join(elsewhere, 'a'), join(out, 'a'));
     await symlink(join(elsewhere, 'home.html'), join(out, 'index.html'));
@@ -161,7 +214,7 @@ describe('writeOutput', () => {
     const before = await statTree(out);
 
     // The link `a` itself is removed; the links at file paths are replaced by files.
-    expect(await writeOutput(out, asFiles(site))).toEqual({ written: 3, kept: 1, removed: 1, replaced: true });
+    expect(await writeSite(out, site)).toEqual({ written: 3, kept: 1, removed: 1, replaced: true });
     const after = await statTree(out);
     for (const path of ['a', 'a/index.html', 'index.html', 'assets/style.css']) expect({ path, kind: after.get(path)?.kind }).not.toEqual({ path, kind: 'link' });
     expect(compareTrees(before, after)).toEqual({ kept: ['b/index.html'], rewritten: ['a/index.html', 'assets/style.css', 'index.html'] });
@@ -169,29 +222,55 @@ describe('writeOutput', () => {
     expect(await statTree(elsewhere)).toEqual(outside);
   });
 
-  it('should leave the old output as it was when a write fails after unchanged files were linked, so the next write still keeps them', async () => {
-    const { parent, out } = await oldOutput({ 'index.html': 'home', 'x/index.html': 'story x' });
+  it('should leave the current build as it was when a write fails, so the next write still keeps its files', async () => {
+    const { out } = await ourOutput({ 'index.html': 'home', 'x/index.html': 'story x' });
     const before = await statTree(out);
-    // `a` cannot be both a file and a folder: fails once the staging folder holds links to the old files.
-    const clash = asFiles({ 'index.html': 'home', 'x/index.html': 'story x', a: 'file', 'a/index.html': 'page' });
-    await expect(writeOutput(out, clash)).rejects.toThrow();
+    // `a` cannot be both a file and a folder: fails once the spare folder holds some of the new build.
+    await expect(writeSite(out, { 'index.html': 'home', 'x/index.html': 'story x', a: 'file', 'a/index.html': 'page' })).rejects.toThrow();
     expect(await statTree(out)).toEqual(before);
+    expect(await writeSite(out, { 'index.html': 'home', 'x/index.html': 'story x' })).toMatchObject({ replaced: false });
+    expect(await statTree(out)).toEqual(before);
+    expect(await writeSite(out, { 'index.html': 'home 2', 'x/index.html': 'story x' })).toMatchObject({ written: 1, kept: 1 });
+    expect(compareTrees(before, await statTree(out))).toEqual({ kept: ['x/index.html'], rewritten: ['index.html'] });
+  });
+
+  it('should leave nothing beside a plain output when the first build into it fails', async () => {
+    const { parent, out } = await plainOutput({ 'index.html': 'previous build' });
+    await expect(writeSite(out, { 'index.html': 'new', a: 'file', 'a/index.html': 'page' })).rejects.toThrow();
     expect(await readdir(parent)).toEqual(['dist']);
-    expect(await writeOutput(out, asFiles({ 'index.html': 'home', 'x/index.html': 'story x' }))).toMatchObject({ replaced: false });
-    expect(await statTree(out)).toEqual(before);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toBe('previous build');
   });
 
   it('should copy unchanged files with their old mtime when hard links are not possible', async () => {
-    const { out } = await oldOutput(site);
+    const { out } = await ourOutput(site);
     const before = await statTree(out);
     links.error = 'EXDEV';
-    expect(await writeOutput(out, asFiles({ ...site, 'b/index.html': 'story B' }))).toEqual({ written: 1, kept: 3, removed: 0, replaced: true });
+    expect(await writeSite(out, { ...site, 'b/index.html': 'story B' })).toEqual({ written: 1, kept: 3, removed: 0, replaced: true });
     expect(links.calls).toBeGreaterThan(0);
     const after = await statTree(out);
     for (const path of ['index.html', 'a/index.html', 'assets/style.css']) {
       expect({ path, contents: after.get(path)?.contents, mtimeMs: after.get(path)?.mtimeMs }).toEqual({ path, contents: before.get(path)?.contents, mtimeMs: PAST * 1000 });
     }
     expect(after.get('b/index.html')?.mtimeMs).not.toBe(PAST * 1000);
+  });
+
+  it('should say which files it holds made from which key, so unchanged pages need not be rendered', async () => {
+    const { out } = await ourOutput(site);
+    const write = await openOutput(out).begin({ basePath: '/' });
+    expect(write.has('index.html', hash('home'))).toBe(true);
+    expect(write.has('index.html', hash('home, changed'))).toBe(false);
+    expect(write.has('missing.html', hash('home'))).toBe(false);
+    await write.abort();
+  });
+
+  it('should refuse a second build into the same output while one is writing, and take over a lock left by a killed one', async () => {
+    const { parent, out } = await ourOutput(site);
+    const first = await openOutput(out).begin({ basePath: '/' });
+    await expect(openOutput(out).begin({ basePath: '/' })).rejects.toThrow(/Another build/);
+    await first.abort();
+    // A pid no process has (the kernel's limit is far below it).
+    await writeFile(join(parent, '.dist.builds', 'lock'), '2147483646');
+    expect(await writeSite(out, site)).toMatchObject({ replaced: false });
   });
 });
 
@@ -216,15 +295,17 @@ describe('broadsheet build, run again', () => {
     return { site, out, before: await statTree(out) };
   }
 
-  it('should keep every file, its inode and its mtime, and the output folder itself, when nothing changed', async () => {
+  it('should keep every file, its inode and its mtime, and the output link and folder themselves, when nothing changed', async () => {
     const out = join(await scratch(), 'dist');
     await cli('--root', REPO, '--out', out);
     await backdate(out);
     const before = await statTree(out);
-    const folder = await lstat(out);
+    const link = await lstat(out);
+    const folder = await stat(out);
     await cli('--root', REPO, '--out', out);
     expect(await statTree(out)).toEqual(before);
-    expect(await lstat(out)).toMatchObject({ ino: folder.ino, mtimeMs: PAST * 1000 });
+    expect(await lstat(out)).toMatchObject({ ino: link.ino, mtimeMs: link.mtimeMs });
+    expect(await stat(out)).toMatchObject({ ino: folder.ino, mtimeMs: PAST * 1000 });
   });
 
   it('should rewrite only the pages an edit changed', async () => {

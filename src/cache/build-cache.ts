@@ -19,34 +19,23 @@ export interface CachedStory {
   ownMessages: number;
 }
 
-export interface CachedPage {
-  key: string;
-  contents: string;
-}
-
 export interface BuildCache {
   /** The sorted story paths of the last build. */
   storyPaths: readonly string[] | undefined;
   stories: Map<string, CachedStory>;
   /** Built on first use, then reused: building the unified processor costs more than running it once. */
   processor: MarkdownProcessor | undefined;
-  /** The home page, 404 and redirect pages, by output path. */
-  pages: Map<string, CachedPage>;
-  /** Output path of each asset → hash of its bytes. */
-  assets: Map<string, string>;
   /** The last sitemap made and what it listed (slugs and dates), reused while they are the same. */
-  sitemap: { key: string; files: Array<{ path: string; contents: string | Uint8Array; fresh: boolean }> } | undefined;
+  sitemap: { key: string; files: Array<{ path: string; contents: string | Uint8Array }> } | undefined;
   /** Per published story: its feed body, with absolute URLs. */
   feedBodies: WeakMap<object, unknown>;
-  /** Feeds, sitemaps, robots.txt, _headers and story media as last written: text as it was, media by (hashed) name. */
-  generated: Map<string, string>;
   /** The parsed templates, reused until a template file changes. */
   templates: Templates | undefined;
   /** Per parsed story: its published form, reused while its HTML and dates are unchanged. */
   published: WeakMap<object, unknown>;
   /** Per published story: its entry in headline lists and that entry's hash. */
   headlines: WeakMap<object, unknown>;
-  /** Per published story: its rendered article page, with the settings and headline list it shows. */
+  /** Per published story: its article page's key, with the settings and headline list it was worked out for. */
   articles: WeakMap<object, unknown>;
   /** What the link check found per story, while the site's set of pages is the same. */
   links: LinkMemo;
@@ -61,9 +50,6 @@ export function createBuildCache(): BuildCache {
     storyPaths: undefined,
     stories: new Map(),
     processor: undefined,
-    pages: new Map(),
-    assets: new Map(),
-    generated: new Map(),
     sitemap: undefined,
     feedBodies: new WeakMap(),
     templates: undefined,
@@ -82,19 +68,4 @@ export function hash(...parts: Array<string | Uint8Array>): string {
   if (parts.every((part) => typeof part === 'string')) return digest.update(parts.join('\0')).digest('hex');
   for (const part of parts) digest.update(part).update('\0');
   return digest.digest('hex');
-}
-
-/**
- * Mark which of the files made fresh on every build (feeds, sitemaps, media) differ from
- * what was last written, so `dev` rewrites only those. Text is compared whole; media names
- * carry a hash of their bytes, so the name is enough. The cache learns of them on `commit`.
- */
-export function markChanged<T extends { path: string; contents: string | Uint8Array; fresh: boolean }>(cache: BuildCache, files: T[]): { files: T[]; commit: () => void } {
-  const next = new Map<string, string>();
-  for (const file of files) {
-    const key = typeof file.contents === 'string' ? file.contents : file.path;
-    file.fresh = cache.generated.get(file.path) !== key;
-    next.set(file.path, key);
-  }
-  return { files, commit: () => void (cache.generated = next) };
 }

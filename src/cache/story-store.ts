@@ -7,11 +7,11 @@
 // story rendered again). Deleting the whole folder at any time is always safe.
 import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { VFile } from 'vfile';
 import { packStory, unpackStory, type PackedStory } from '../markdown/story-transfer.js';
 import { hash } from './build-cache.js';
+import { codeVersion } from './code-version.js';
 
 /** Where the CLI keeps the store, under the site root, unless told otherwise. */
 export const CACHE_FOLDER = '.broadsheet-cache';
@@ -79,23 +79,4 @@ export async function openStoryStore(dir: string, contentDir: string): Promise<S
       }
     },
   };
-}
-
-let version: Promise<string> | undefined;
-
-/**
- * Hash of Broadsheet's own code and its installed dependencies: a new version of either may
- * render a story differently, so it starts a fresh set of entries.
- */
-function codeVersion(): Promise<string> {
-  version ??= (async () => {
-    const own = fileURLToPath(new URL('..', import.meta.url));
-    const entries = await readdir(own, { recursive: true, withFileTypes: true });
-    const files = entries.filter((item) => item.isFile()).map((item) => join(item.parentPath, item.name)).sort();
-    const parts: Array<string | Uint8Array> = [];
-    for (const file of files) parts.push(relative(own, file), await readFile(file));
-    const lock = await readFile(join(own, '..', 'node_modules', '.package-lock.json')).catch(() => readFile(join(own, '..', 'package-lock.json')).catch(() => ''));
-    return hash(...parts, lock);
-  })();
-  return version;
 }

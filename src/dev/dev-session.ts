@@ -1,6 +1,7 @@
 // `broadsheet dev`: build, serve, watch, rebuild. A rebuild is the ordinary
 // build with the session's cache and the set of changed paths, written into a
-// private folder in place; a broken build changes nothing on disk, so the last
+// private output folder the way `build` writes dist/ (write/output.ts: only what
+// changed, swapped in at once); a broken build changes nothing there, so the last
 // good site keeps being served while the error shows over the open page.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type BuildResult } from '../build.js';
 import { createBuildCache } from '../cache/build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
-import { createSyncedOutput, syncOutput } from '../write/sync-output.js';
+import { openOutput, type Output } from '../write/output.js';
 import { LIVE_RELOAD_TAG, startDevServer } from './server.js';
 import { createWatchQueue } from './watch-queue.js';
 import type { WatcherData, WatcherMessage } from './watcher-process.js';
@@ -41,11 +42,10 @@ export interface DevSession {
 export async function startDevSession(options: DevOptions): Promise<DevSession> {
   const dir = await mkdtemp(join(tmpdir(), 'broadsheet-dev-'));
   const cache = createBuildCache();
-  const output = createSyncedOutput(dir, (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`));
-  const server = await startDevServer({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  const output = servedUnderBasePath(openOutput(join(dir, 'site'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`) }));
+  const server = await startDevServer({ dir: output.dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
 
   /** False when abandoned for newer changes (the watch queue runs the batch again). */
-  let base = '';
   const rebuild = async (changed?: ReadonlySet<string>, signal?: AbortSignal): Promise<boolean> => {
     const started = performance.now();
     try {
@@ -60,15 +60,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
         cache,
         changed,
         signal,
-        // Served from the folder's root, so a site published under a path (/news/) gets its pages under that path.
-        write: async (files, site) => {
-          base = new URL(site.config.url).pathname.slice(1);
-          const served = base ? files.map((file) => ({ ...file, path: base + file.path })) : [...files];
-          // The server answers a missing address with the 404 page at its root.
-          const notFound = base ? files.find((file) => file.path === '404.html') : undefined;
-          if (notFound) served.push(notFound);
-          await syncOutput(output, served);
-        },
+        output,
       });
       if (result.aborted) return false;
       options.onBuild(result, performance.now() - started, changed);
@@ -101,7 +93,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
 
   return {
     get url() {
-      return server.url + base;
+      return server.url + output.base;
     },
     idle: () => queue.idle(),
     async close() {
@@ -112,4 +104,35 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The server serves its folder's root, so a site published under a path (/news/) gets
+ * its pages under that path, and its 404 page at the root too, where the server looks
+ * for it to answer a missing address.
+ */
+function servedUnderBasePath(output: Output): Output & { base: string } {
+  const served = {
+    dir: output.dir,
+    base: '',
+    async begin(site: { basePath: string }) {
+      const base = site.basePath.slice(1);
+      served.base = base;
+      const inner = await output.begin(site);
+      const copied = (path: string) => base !== '' && path === '404.html';
+      return {
+        ...inner,
+        has: (path: string, key: string) => inner.has(base + path, key) && (!copied(path) || inner.has(path, key)),
+        keep(path: string, key: string) {
+          inner.keep(base + path, key);
+          if (copied(path)) inner.keep(path, key);
+        },
+        async put(path: string, key: string, contents: string | Uint8Array) {
+          await inner.put(base + path, key, contents);
+          if (copied(path)) await inner.put(path, key, contents);
+        },
+      };
+    },
+  };
+  return served;
 }

@@ -11,7 +11,7 @@ export const ROBOTS_PATH = 'robots.txt';
 export function renderRobots(site: Site, sitemaps: readonly string[]): OutputFile[] {
   const lines = ['User-agent: *', 'Allow: /', ''];
   for (const path of namedSitemaps(sitemaps)) lines.push(`Sitemap: ${siteUrl(site, path)}`);
-  return [{ path: ROBOTS_PATH, contents: `${lines.join('\n')}\n`, fresh: true }];
+  return [{ path: ROBOTS_PATH, contents: `${lines.join('\n')}\n` }];
 }
 
 /**

@@ -11,7 +11,7 @@ export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 
 export function toXmlFile(path: string, tree: Root): OutputFile {
   // A final newline, as every text file the build writes ends with one.
-  return { path, contents: `${toXml(tree)}\n`, fresh: true };
+  return { path, contents: `${toXml(tree)}\n` };
 }
 
 export function xmlRoot(element: Element): Root {

@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, posix, relative, sep } from 'node:path';
 import { imageSize } from 'image-size';
-import { hash, type BuildCache } from '../cache/build-cache.js';
+import { hash } from '../cache/build-cache.js';
 import type { OutputFile } from './pages.js';
 
 export interface Asset {
@@ -22,8 +22,6 @@ export interface Assets {
   byName: ReadonlyMap<string, Asset>;
   /** Changes whenever any asset does: part of every page's cache key. */
   key: string;
-  /** Like pages, the cache learns of assets only once they are written. */
-  commit: () => void;
 }
 
 // A stylesheet's own hash must cover the hashed names it refers to, so stylesheets come
@@ -33,7 +31,7 @@ const IMAGE = /^\.(png|jpe?g|gif|webp|avif|svg)$/i;
 // `url(…)` and `@import "…"` in CSS; hand-written rather than a CSS parser because only the URL tokens matter.
 const CSS_URL = /url\(\s*(['"]?)([^'")\s]+)\1\s*\)|(@import\s+)(['"])([^'"]+)\4/g;
 
-export async function readAssets(templatesDir: string, cache: BuildCache): Promise<Assets> {
+export async function readAssets(templatesDir: string): Promise<Assets> {
   const dir = join(templatesDir, 'assets');
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const names = entries
@@ -52,7 +50,7 @@ export async function readAssets(templatesDir: string, cache: BuildCache): Promi
     const path = `assets/${name.slice(0, name.length - ext.length)}.${digest.slice(0, 8)}${ext}`;
     const size = IMAGE.test(ext) ? measure(bytes) : undefined;
     byName.set(name, { path, width: size?.width, height: size?.height });
-    files.push({ path, contents: bytes, fresh: cache.assets.get(path) !== digest });
+    files.push({ path, contents: bytes });
     keys.set(path, digest);
   };
   for (const name of names) if (!REWRITTEN.has(extname(name))) add(name, sources.get(name) as Uint8Array);
@@ -67,7 +65,7 @@ export async function readAssets(templatesDir: string, cache: BuildCache): Promi
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   const key = hash(...[...keys.values()].sort());
-  return { files, byName, key, commit: () => void (cache.assets = keys) };
+  return { files, byName, key };
 }
 
 /** The asset a relative CSS reference points at, by its name under `assets/`. */

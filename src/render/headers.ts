@@ -44,7 +44,7 @@ export function renderHeaders(basePath: string, files: readonly Pick<OutputFile,
   for (const path of files.map((file) => file.path).filter(isFeed).sort()) cache(path, FEED);
 
   const text = rules.map(([pattern, headers]) => [pattern, ...headers.map(([name, value]) => `  ${name}: ${value}`)].join('\n')).join('\n');
-  return { path: '_headers', contents: `${HEADER}${text}\n`, fresh: true };
+  return { path: '_headers', contents: `${HEADER}${text}\n` };
 }
 
 function isFeed(path: string): boolean {

@@ -9,7 +9,7 @@ export function collectMedia(site: Site): OutputFile[] {
   for (const story of site.stories) {
     for (const { output, bytes } of story.file.data.media ?? []) {
       // The hash is in the name: one path, one content, whichever story brought it.
-      if (!files.has(output)) files.set(output, { path: output, contents: bytes, fresh: true });
+      if (!files.has(output)) files.set(output, { path: output, contents: bytes });
     }
   }
   // Sorted by path, not by story order, so the output list is the same however stories move.

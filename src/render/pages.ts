@@ -1,38 +1,44 @@
-// Stage 6: the site model → the pages of the site, as output files in memory.
-// A page is rendered again only when something it shows changed: its key covers
-// the templates, the config, the story file and the headlines it lists.
+// Stage 6: the site model → the pages of the site, handed to the output as they are
+// rendered. A page is rendered only when its key — everything it is made from: the
+// code, the templates, the settings, the assets, the story and the headlines it
+// lists — differs from the key of the page the output already holds; otherwise the
+// output keeps its file. Keys are compared, never the pages themselves, so a rebuild
+// after one edit renders one page however large the site.
 import { hash, type BuildCache } from '../cache/build-cache.js';
 import type { PublishedStory, Site } from '../site/model.js';
 import { moreHeadlines } from '../site/model.js';
+import type { OutputWrite } from '../write/output.js';
 import type { PageTemplate, Templates } from './templates.js';
 import type { ImageRef } from './structured-data.js';
 import { createViews } from './view-model.js';
 import type { HeadlineView } from './view-types.js';
 
 export interface RenderOptions {
-  /** Changes whenever an asset does (pages link them by hashed name). */
+  /** Changes whenever Broadsheet's code or an asset does (pages link assets by hashed name). */
   assetsKey: string;
   /** The publisher's logo, for structured data. */
   logo: ImageRef | undefined;
   /** The image link previews show for a story without one. */
   shareImage: ImageRef | undefined;
+  /** Called after each page, rendered or kept. */
+  onPage?: (() => void) | undefined;
 }
 
 export interface OutputFile {
   /** Path under the output folder, with `/` separators. */
   path: string;
   contents: string | Uint8Array;
-  /** Rendered by this build, rather than taken unchanged from the cache. */
-  fresh: boolean;
 }
 
-/**
- * Render what changed and reuse the rest. What was rendered enters the cache only
- * through `commit`, once the pages are written: a build that fails or is abandoned
- * after rendering must not make the next one think those pages are on disk.
- */
-export async function renderPages(site: Site, templates: Templates, cache: BuildCache, options: RenderOptions, onPage: () => void = () => {}): Promise<{ pages: OutputFile[]; commit: () => void }> {
-  const updates: Array<() => void> = [];
+export interface RenderedPages {
+  /** Every page's output path, in the order they were handed over. */
+  paths: string[];
+  /** How many were rendered, rather than kept from the output. */
+  rendered: number;
+}
+
+export async function renderPages(site: Site, templates: Templates, cache: BuildCache, write: OutputWrite, options: RenderOptions): Promise<RenderedPages> {
+  const onPage = options.onPage ?? (() => {});
   const configKey = hash(JSON.stringify(site.config));
   // Every page shows the section navigation and links the hashed stylesheet.
   const sectionsKey = site.listings.sections.map((listing) => listing.url + listing.name).join('\n');
@@ -48,26 +54,19 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     return entry;
   };
   const views = createViews(site, { known: (story) => entryOf(story).view, logo: options.logo, shareImage: options.shareImage });
-  const headlineKey = (story: PublishedStory) => entryOf(story).key;
-  // Keys are only compared; hashing a list keeps every page's key short.
-  const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map(headlineKey));
-  const keyOf = (parts: string[], listed: readonly PublishedStory[]) => [siteKey, ...parts, listKey(listed)].join('|');
+  const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map((story) => entryOf(story).key));
 
-  const pages: OutputFile[] = [];
-  // List pages, 404 and redirects, cached by output path.
-  const seen = new Set<string>();
-  const page = (path: string, template: PageTemplate, key: string, view: () => object): void => {
-    seen.add(path);
-    const cached = cache.pages.get(path);
-    if (cached?.key === key) {
-      pages.push({ path, contents: cached.contents, fresh: false });
-      onPage();
-      return;
-    }
-    const html = templates.render(template, view());
-    if (html !== undefined) {
-      updates.push(() => cache.pages.set(path, { key, contents: html }));
-      pages.push({ path, contents: html, fresh: true });
+  const paths: string[] = [];
+  let rendered = 0;
+  const page = async (path: string, template: PageTemplate, key: string, view: () => object): Promise<void> => {
+    paths.push(path);
+    if (write.has(path, key)) write.keep(path, key);
+    else {
+      const html = templates.render(template, view());
+      if (html !== undefined) {
+        rendered++;
+        await write.put(path, key, html);
+      }
     }
     onPage();
   };
@@ -76,12 +75,12 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   // and author pages, share one template.
   for (const list of site.listings.pages) {
     const template = list.listing.kind === 'home' && list.number === 1 ? 'index' : 'list';
-    const parts = [template, list.url, list.listing.name, String(list.count), list.prev ?? '', list.next ?? ''];
-    page(list.path, template, keyOf(parts, list.stories), () => views.list(list));
+    const key = hash(siteKey, template, list.url, list.listing.name, String(list.count), list.prev ?? '', list.next ?? '', listKey(list.stories));
+    await page(list.path, template, key, () => views.list(list));
   }
   if (templates.has('404')) {
     const latest = site.stories.slice(0, site.config.headlines);
-    page('404.html', '404', keyOf(['404'], latest), () => views.notFound(site.stories));
+    await page('404.html', '404', hash(siteKey, '404', listKey(latest)), () => views.notFound(site.stories));
   }
   // Every story older than the newest few lists the same headlines: work that list out once.
   const newest = new Set(site.stories.slice(0, site.config.headlines + 1));
@@ -91,34 +90,21 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   for (const [index, story] of site.stories.entries()) {
     const own = earlier || newest.has(story);
     const listed = own ? moreHeadlines(site, story, index) : common;
-    const key = own ? listKey(listed) : commonKey;
-    // The site model hands back the same object while a story is unchanged, so the object
-    // stands for its file, slug and dates; only the settings and the list need comparing.
-    const known = cache.articles.get(story) as { siteKey: string; key: string; page: OutputFile } | undefined;
-    if (known?.siteKey === siteKey && known.key === key) {
-      pages.push(known.page);
-      onPage();
-      continue;
+    const list = own ? listKey(listed) : commonKey;
+    // The site model hands back the same object while a story is unchanged: its key is only worked out again when the settings or its list change.
+    let known = cache.articles.get(story) as { siteKey: string; list: string; key: string } | undefined;
+    if (known?.siteKey !== siteKey || known.list !== list) {
+      known = { siteKey, list, key: hash(siteKey, 'article', story.hash, story.updated?.iso ?? '', list) };
+      cache.articles.set(story, known);
     }
-    const path = `${story.slug}/index.html`;
-    const html = templates.render('article', views.article(story, listed));
-    if (html !== undefined) {
-      pages.push({ path, contents: html, fresh: true });
-      updates.push(() => cache.articles.set(story, { siteKey, key, page: { path, contents: html, fresh: false } }));
-    }
-    onPage();
+    await page(`${story.slug}/index.html`, 'article', known.key, () => views.article(story, listed));
   }
   for (const redirect of site.redirects) {
     // A site's own redirect.liquid may show anything about the story: key it like the story's page.
     const story = redirect.story;
-    page(redirect.path, 'redirect', keyOf(['redirect', story.slug, story.hash, story.updated?.iso ?? ''], [story]), () => views.article(story, []));
+    await page(redirect.path, 'redirect', hash(siteKey, 'redirect', story.slug, story.hash, story.updated?.iso ?? ''), () => views.article(story, []));
   }
-
-  const commit = () => {
-    for (const update of updates) update();
-    for (const path of cache.pages.keys()) if (!seen.has(path)) cache.pages.delete(path);
-  };
-  return { pages, commit };
+  return { paths, rendered };
 }
 
 /** How many pages `renderPages` will produce, for progress display. */

@@ -1,0 +1,162 @@
+// Where the output's two builds live, and what Broadsheet knows of each. The
+// output folder the user names (`dist`) is a symbolic link to one of two folders
+// beside it, `.dist.builds/a` and `.dist.builds/b`; the other holds the build
+// before. Each has a manifest (`a.json`, `b.json`): every file's path, the key of
+// what it was made from, the hash of its bytes, and its size, mtime and inode as
+// written. A manifest is written only once its folder is complete, and deleted
+// before the folder is touched, so a manifest on disk always tells the truth about
+// its folder, whatever moment a build was killed at.
+import { lstat, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { hash } from '../cache/build-cache.js';
+import { basename, dirname, join } from 'node:path';
+import { forEachLimit } from './old-output.js';
+
+export type Side = 'a' | 'b';
+
+export interface FileEntry {
+  /** What the file was made from (a page's inputs, or a generated file's own hash). */
+  key: string;
+  /** sha1 of the bytes. */
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export interface Manifest {
+  files: Map<string, FileEntry>;
+  /** Each folder's mtime as written: a stray file added by hand changes it. */
+  folders: Map<string, number>;
+}
+
+export interface Layout {
+  out: string;
+  /** `.dist.builds` beside the output. */
+  dir: string;
+  folder: (side: Side) => string;
+  manifestPath: (side: Side) => string;
+}
+
+export function layoutOf(out: string): Layout {
+  const dir = join(dirname(out), `.${basename(out)}.builds`);
+  return { out, dir, folder: (side) => join(dir, side), manifestPath: (side) => join(dir, `${side}.json`) };
+}
+
+/**
+ * What the output is now: one of our two builds (`side`), some other folder (an older
+ * Broadsheet's output, or one made by hand: its files are compared byte by byte), or
+ * nothing we may look into (missing, a file, a link elsewhere: replaced whole).
+ */
+export type Current = { kind: 'ours'; side: Side } | { kind: 'folder' } | { kind: 'none' };
+
+export async function currentOutput(layout: Layout): Promise<Current> {
+  const stats = await lstat(layout.out).catch(() => undefined);
+  if (!stats) return { kind: 'none' };
+  if (stats.isDirectory()) return { kind: 'folder' };
+  if (!stats.isSymbolicLink()) return { kind: 'none' };
+  const target = await readlink(layout.out).catch(() => '');
+  const side = target === join(basename(layout.dir), 'a') ? 'a' : target === join(basename(layout.dir), 'b') ? 'b' : undefined;
+  if (!side) return { kind: 'none' };
+  // A link to our folder that has gone (deleted by hand) points at nothing we can reuse.
+  const folder = await lstat(layout.folder(side)).catch(() => undefined);
+  return folder?.isDirectory() ? { kind: 'ours', side } : { kind: 'none' };
+}
+
+/** The manifest as written, or undefined when there is none or it cannot be read. */
+export async function readManifest(layout: Layout, side: Side): Promise<Manifest | undefined> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(layout.manifestPath(side), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const { format, files, folders } = (parsed ?? {}) as { format?: unknown; files?: unknown; folders?: unknown };
+  if (format !== FORMAT || !Array.isArray(files) || !Array.isArray(folders)) return undefined;
+  try {
+    return {
+      files: new Map((files as Array<[string, string, string, number, number, number]>).map(([path, key, hash, size, mtimeMs, ino]) => [path, { key, hash, size, mtimeMs, ino }])),
+      folders: new Map(folders as Array<[string, number]>),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const FORMAT = 1;
+
+export async function writeManifest(layout: Layout, side: Side, manifest: Manifest): Promise<void> {
+  const files = [...manifest.files].map(([path, entry]) => [path, entry.key, entry.hash, entry.size, entry.mtimeMs, entry.ino]);
+  const text = JSON.stringify({ format: FORMAT, files, folders: [...manifest.folders] });
+  const temporary = `${layout.manifestPath(side)}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, layout.manifestPath(side));
+}
+
+export async function forgetManifest(layout: Layout, side: Side): Promise<void> {
+  await rm(layout.manifestPath(side), { force: true });
+}
+
+/**
+ * The entries of `manifest` that its folder still holds: a file changed, replaced or
+ * removed by hand is dropped (so it is made again), and `stray` says whether some
+ * folder holds names the manifest does not know (so the folder is replaced even if
+ * nothing else changed). One lstat per file and per folder; a file or folder whose
+ * times moved without its inode changing (touched, copied with new times) is read to
+ * see whether its bytes or names did too. `refreshed`: some entry's times were moved.
+ */
+export async function verify(root: string, manifest: Manifest): Promise<{ manifest: Manifest; stray: boolean; refreshed: boolean }> {
+  const files = new Map<string, FileEntry>();
+  const folders = new Map(manifest.folders);
+  let stray = false;
+  let refreshed = false;
+  const entries = [...manifest.files];
+  await forEachLimit(entries, async ([path, entry]) => {
+    const full = join(root, path);
+    const stats = await lstat(full).catch(() => undefined);
+    if (!stats?.isFile()) {
+      stray ||= stats !== undefined; // Something else stands there now: it must go.
+      return;
+    }
+    if (stats.size !== entry.size) return;
+    if (stats.ino === entry.ino && stats.mtimeMs === entry.mtimeMs) return void files.set(path, entry);
+    if (hash(await readFile(full)) !== entry.hash) return;
+    files.set(path, { ...entry, mtimeMs: stats.mtimeMs, ino: stats.ino });
+    refreshed = true;
+  });
+  const names = namesByFolder(manifest.files.keys());
+  await forEachLimit([...manifest.folders], async ([path, mtimeMs]) => {
+    const stats = await lstat(join(root, path)).catch(() => undefined);
+    if (!stats?.isDirectory()) return void (stray = true);
+    if (stats.mtimeMs === mtimeMs) return;
+    const found = await readdir(join(root, path)).catch(() => []);
+    const wanted = names.get(path) ?? new Set<string>();
+    if (found.length !== wanted.size || !found.every((name) => wanted.has(name))) stray = true;
+    folders.set(path, stats.mtimeMs);
+    refreshed = true;
+  });
+  // Keep the manifest's order (forEachLimit finishes in any order): the next manifest is written from it.
+  const ordered = new Map<string, FileEntry>();
+  for (const [path] of entries) {
+    const entry = files.get(path);
+    if (entry) ordered.set(path, entry);
+  }
+  return { manifest: { files: ordered, folders }, stray, refreshed };
+}
+
+/** Each folder ('' is the root) → the names in it, for files at `paths`. */
+export function namesByFolder(paths: Iterable<string>): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  for (const path of paths) {
+    for (let at = path; at !== ''; ) {
+      const slash = at.lastIndexOf('/');
+      const folder = slash === -1 ? '' : at.slice(0, slash);
+      const inside = names.get(folder) ?? new Set<string>();
+      const known = inside.has(at.slice(slash + 1));
+      inside.add(at.slice(slash + 1));
+      names.set(folder, inside);
+      if (known) break;
+      at = folder;
+    }
+  }
+  return names;
+}

@@ -1,0 +1,409 @@
+// Stage 7: put the site on disk, atomically, rewriting only what changed.
+//
+// The output (`dist`) is a symbolic link to the current build, one of two folders in
+// `.dist.builds/` (builds.ts); the other holds the build before it. A new build is
+// made by bringing that other folder up to date — writing the files that changed
+// since it was current, hard-linking from the current build the ones that did not,
+// removing the rest — and then pointing the link at it with one rename, which is
+// atomic: whenever the process stops, even by SIGKILL, `dist` is the complete old
+// site or the complete new one. A rebuild costs what changed in the last two builds,
+// not the size of the site.
+//
+// Unchanged: a file with the same bytes as in the current build is its very inode (a
+// hard link), so its mtime and inode stay and sync-based deploys (rsync, `aws s3
+// sync`) upload only what changed. When nothing changed, nothing is touched at all.
+//
+// Pages are handed over as they are rendered, so a large site is never held in memory
+// whole; a page whose key (everything it is made from) is the current build's is not
+// rendered again (`has`). Before trusting its manifest, every file of the current
+// build is checked with one lstat: a file edited or removed by hand is made again,
+// and a stray file forces the swap that removes it. An output folder Broadsheet did
+// not make (an older version's, or a copy) is read byte by byte instead, never
+// through a symbolic link, and becomes the previous build on the first swap.
+import { constants } from 'node:fs';
+import { link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { hash } from '../cache/build-cache.js';
+import { currentOutput, forgetManifest, layoutOf, namesByFolder, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
+import { listOutput, sameBytes } from './old-output.js';
+
+export interface WriteResult {
+  /** Files new, or with bytes other than the current build's. */
+  written: number;
+  /** Files identical to the current build's. */
+  kept: number;
+  /** Files (and stray entries) of the current build the new one does not have. */
+  removed: number;
+  /** False when the output already was the new build, and was left untouched. */
+  replaced: boolean;
+}
+
+/** One build's writing: files go in with `put` or `keep`, then all become current at `commit`, or none at `abort`. */
+export interface OutputWrite {
+  /** Whether the current build holds `path` made from `key`, so `keep` may stand in for rendering it. */
+  has(path: string, key: string): boolean;
+  /** `path`, as the current build holds it (only after `has` said so). */
+  keep(path: string, key: string): void;
+  /** `path` made from `key`: written now if neither build holds these bytes. */
+  put(path: string, key: string, contents: string | Uint8Array): Promise<void>;
+  commit(): Promise<WriteResult>;
+  /** The current build stays as it was. */
+  abort(): Promise<void>;
+}
+
+export interface Output {
+  /** Where the site is read from: the link. */
+  readonly dir: string;
+  /** Start writing a new build (one at a time); `basePath` is where the site lives on its host (`/`, `/news/`). */
+  begin(site: { basePath: string }): Promise<OutputWrite>;
+}
+
+export interface OutputOptions {
+  /** Applied to each HTML page before it is written (dev inserts its live-reload script). */
+  transformHtml?: ((html: string) => string) | undefined;
+}
+
+// Writes in flight: enough to keep the disk busy, few enough that pages are not held up in memory.
+const IN_FLIGHT = 32;
+// Errors that say this file system has no hard links: copy the bytes instead, with the old times.
+const NO_LINKS = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+export function openOutput(out: string, options: OutputOptions = {}): Output {
+  const layout = layoutOf(out);
+  // Within one process (dev) the manifests are known exactly and never read back.
+  let known: { side: Side; live: Manifest; spare: Manifest | undefined } | undefined;
+  return {
+    dir: out,
+    async begin() {
+      const made = (await lstat(layout.dir).catch(() => undefined)) === undefined;
+      await mkdir(layout.dir, { recursive: true });
+      const locked = await lock(layout);
+      // A first build that fails leaves nothing behind, not even an empty folder.
+      const release = async () => {
+        await locked();
+        if (made) await rmdir(layout.dir).catch(() => {});
+      };
+      try {
+        const current = await currentOutput(layout);
+        const side = current.kind === 'ours' ? current.side : undefined;
+        const mine = known && known.side === side ? known : undefined;
+        let live: Manifest | undefined;
+        let stray = false;
+        let refreshed = false;
+        // What this process wrote itself it knows exactly (dev's private folder); a manifest read back is checked first.
+        if (mine) live = mine.live;
+        else if (side) {
+          const manifest = await readManifest(layout, side);
+          if (manifest) ({ manifest: live, stray, refreshed } = await verify(layout.folder(side), manifest));
+        }
+        const spareSide: Side = side === 'a' ? 'b' : 'a';
+        const spare = mine ? mine.spare : await readManifest(layout, spareSide);
+        const state = { layout, current, side, spareSide, live, stray, refreshed, spare, transform: options.transformHtml };
+        return startWrite(state, release, (next) => (known = next));
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    },
+  };
+}
+
+interface State {
+  layout: Layout;
+  current: Awaited<ReturnType<typeof currentOutput>>;
+  /** The side the output links to now, if it is one of ours. */
+  side: Side | undefined;
+  spareSide: Side;
+  /** The current build's files as verified; undefined when they are not ours to trust. */
+  live: Manifest | undefined;
+  stray: boolean;
+  /** The live manifest's times were brought up to date by the check: worth writing back. */
+  refreshed: boolean;
+  spare: Manifest | undefined;
+  transform: ((html: string) => string) | undefined;
+}
+
+function startWrite(state: State, release: () => Promise<void>, remember: (known: { side: Side; live: Manifest; spare: Manifest | undefined }) => void): Promise<OutputWrite> {
+  const { layout } = state;
+  const liveRoot = state.side ? layout.folder(state.side) : state.current.kind === 'folder' ? layout.out : undefined;
+  const spareRoot = layout.folder(state.spareSide);
+  const liveFiles = state.live?.files ?? new Map<string, FileEntry>();
+  // A folder we did not make: only its regular files, found without following links, are compared.
+  const foreign = state.current.kind === 'folder' ? listOutput(layout.out) : undefined;
+
+  const next = new Map<string, FileEntry>();
+  const fromLive = new Set<string>();
+  let spareFiles = new Map(state.spare?.files ?? []);
+  let spareFolders = new Map(state.spare?.folders ?? []);
+  let spareReady: Promise<void> | undefined;
+  let spareExisted = true;
+  const touched = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+
+  // Before the first change to the spare folder: its manifest goes (it is about to stop telling the truth),
+  // and a folder without one is emptied, since nothing says what is in it.
+  const readySpare = () =>
+    (spareReady ??= (async () => {
+      if (state.spare) return forgetManifest(layout, state.spareSide);
+      spareExisted = (await lstat(spareRoot).catch(() => undefined)) !== undefined;
+      await rm(spareRoot, { recursive: true, force: true });
+      await mkdir(spareRoot, { recursive: true });
+      spareFiles = new Map();
+      spareFolders = new Map([['', 0]]);
+    })());
+  const folderFor = async (path: string) => {
+    const folder = parentOf(path);
+    for (let at = folder; at !== ''; at = parentOf(at)) touched.add(at);
+    touched.add('');
+    if (folder !== '' && !spareFolders.has(folder)) {
+      await mkdir(join(spareRoot, folder), { recursive: true });
+      for (let at = folder; at !== '' && !spareFolders.has(at); at = parentOf(at)) spareFolders.set(at, 0);
+    }
+  };
+  const settle = async (path: string, entry: Omit<FileEntry, 'size' | 'mtimeMs' | 'ino'>) => {
+    const stats = await lstat(join(spareRoot, path));
+    const written = { ...entry, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
+    spareFiles.set(path, written);
+    next.set(path, written);
+  };
+  /** `path` in the spare folder, replacing whatever entry was there (it may share its inode with the live build). */
+  const place = async (path: string, fill: (temporary: string) => Promise<void>) => {
+    await readySpare();
+    await folderFor(path);
+    const temporary = join(spareRoot, `${path}.${process.pid}.tmp`);
+    try {
+      await fill(temporary);
+      await rename(temporary, join(spareRoot, path));
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => {});
+      throw error;
+    }
+  };
+  let linking = true;
+  const linkFromLive = async (path: string, entry: FileEntry, root: string) => {
+    const source = join(root, path);
+    await place(path, async (temporary) => {
+      if (linking) {
+        try {
+          return await link(source, temporary);
+        } catch (error) {
+          if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+          linking = false;
+        }
+      }
+      // The bytes are the live file's: copied with its times, that is as good as a link to a sync tool.
+      const stats = await lstat(source);
+      await writeFile(temporary, await readNoFollow(source));
+      await utimes(temporary, stats.atimeMs / 1000, stats.mtimeMs / 1000);
+    });
+    await settle(path, { key: entry.key, hash: entry.hash });
+  };
+  const track = (work: Promise<void>) => {
+    const running = work.catch((error: unknown) => void (failure ??= error)).finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  };
+  const drain = async () => {
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+  };
+
+  const write: OutputWrite = {
+    has(path, key) {
+      return liveFiles.get(path)?.key === key;
+    },
+    keep(path, key) {
+      const entry = liveFiles.get(path) as FileEntry;
+      next.set(path, { ...entry, key });
+      fromLive.add(path);
+    },
+    async put(path, key, contents) {
+      if (failure) throw failure;
+      const bytes = typeof contents === 'string' ? Buffer.from(state.transform && path.endsWith('.html') ? state.transform(contents) : contents) : contents;
+      const digest = hash(bytes);
+      const live = liveFiles.get(path);
+      if (live?.hash === digest) return void (next.set(path, { ...live, key }), fromLive.add(path));
+      if (foreign && (await foreign).files.has(path) && (await sameBytes(join(layout.out, path), bytes))) {
+        const stats = await lstat(join(layout.out, path));
+        next.set(path, { key, hash: digest, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+        fromLive.add(path);
+        return;
+      }
+      const spare = spareFiles.get(path);
+      if (spare?.hash === digest) return void next.set(path, { ...spare, key });
+      while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+      track(place(path, (temporary) => writeFile(temporary, bytes)).then(() => settle(path, { key, hash: digest })));
+    },
+    async commit() {
+      try {
+        await drain();
+        const written = next.size - fromLive.size;
+        const old = foreign ? [...(await foreign).files, ...(await foreign).others] : [...liveFiles.keys()];
+        const removed = old.filter((path) => !next.has(path)).length;
+        const same = state.side !== undefined && state.live !== undefined && !state.stray && written === 0 && removed === 0;
+        if (same) {
+          const live = { files: next, folders: (state.live as Manifest).folders };
+          if (state.refreshed) await writeManifest(layout, state.side as Side, live);
+          remember({ side: state.side as Side, live, spare: state.spare });
+          return { written: 0, kept: next.size, removed: 0, replaced: false };
+        }
+
+        // Bring the spare folder to the new build: what the live build shares, linked from it; what is gone, removed.
+        for (const path of fromLive) {
+          const entry = next.get(path) as FileEntry;
+          if (spareFiles.get(path)?.hash === entry.hash && spareFiles.get(path)?.ino === entry.ino) continue;
+          track(linkFromLive(path, entry, liveRoot as string));
+          while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+        }
+        await drain();
+        await readySpare();
+        for (const path of [...spareFiles.keys()]) {
+          if (next.has(path)) continue;
+          await unlink(join(spareRoot, path)).catch(() => {});
+          spareFiles.delete(path);
+          touched.add(parentOf(path));
+        }
+        await tidyFolders(spareRoot, spareFolders, next, touched);
+        await keepFolderTimes(spareRoot, liveRoot, spareFolders, touched, next);
+        for (const folder of touched) {
+          const stats = await lstat(join(spareRoot, folder)).catch(() => undefined);
+          if (stats) spareFolders.set(folder, stats.mtimeMs);
+        }
+        const manifest: Manifest = { files: next, folders: spareFolders };
+        await writeManifest(layout, state.spareSide, manifest);
+        await swap(layout, state.spareSide, state.current.kind === 'folder' ? (state.side ?? otherSide(state.spareSide)) : undefined);
+        // The old live build is the spare now, exactly as verified (an older folder of ours: unknown).
+        remember({ side: state.spareSide, live: manifest, spare: state.live && !state.stray ? state.live : undefined });
+        return { written, kept: fromLive.size, removed: removed + (state.stray ? 1 : 0), replaced: true };
+      } catch (error) {
+        await settleFailure();
+        throw error;
+      } finally {
+        await release();
+      }
+    },
+    async abort() {
+      try {
+        await settleFailure();
+      } finally {
+        await release();
+      }
+    },
+  };
+
+  /** After a failure: say truthfully what the spare folder holds now, or remove it if this build made it. */
+  const settleFailure = async () => {
+    await Promise.allSettled(inFlight);
+    if (!spareReady || !(await spareReady.then(() => true, () => false))) return;
+    if (!spareExisted) return void (await rm(spareRoot, { recursive: true, force: true }));
+    await tidyFolders(spareRoot, spareFolders, spareFiles, touched).catch(() => {});
+    for (const folder of touched) {
+      const stats = await lstat(join(spareRoot, folder)).catch(() => undefined);
+      if (stats) spareFolders.set(folder, stats.mtimeMs);
+      else spareFolders.delete(folder);
+    }
+    await writeManifest(layout, state.spareSide, { files: spareFiles, folders: spareFolders }).catch(() => {});
+    if (state.side && state.live) remember({ side: state.side, live: state.live, spare: { files: spareFiles, folders: spareFolders } });
+  };
+  return Promise.resolve(write);
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '' : path.slice(0, slash);
+}
+
+function otherSide(side: Side): Side {
+  return side === 'a' ? 'b' : 'a';
+}
+
+/** Remove the touched folders no file needs any more, deepest first. */
+async function tidyFolders(root: string, folders: Map<string, number>, files: ReadonlyMap<string, unknown>, touched: Set<string>): Promise<void> {
+  const needed = new Set<string>(['']);
+  for (const path of files.keys()) for (let at = parentOf(path); at !== '' && !needed.has(at); at = parentOf(at)) needed.add(at);
+  const gone = [...folders.keys()].filter((folder) => !needed.has(folder)).sort((a, b) => b.length - a.length);
+  for (const folder of gone) {
+    await rm(join(root, folder), { recursive: true, force: true });
+    folders.delete(folder);
+    touched.delete(folder);
+    touched.add(parentOf(folder));
+  }
+}
+
+/**
+ * A folder holding the same names as the live build's takes its times too, as it would
+ * have if only its files had been rewritten in place: `rsync -a` then has nothing to say
+ * about it. Only touched folders can differ from what the spare had before.
+ */
+async function keepFolderTimes(spareRoot: string, liveRoot: string | undefined, folders: Map<string, number>, touched: Set<string>, files: ReadonlyMap<string, unknown>): Promise<void> {
+  if (!liveRoot) return;
+  const names = namesByFolder(files.keys());
+  for (const folder of touched) {
+    if (!folders.has(folder)) continue;
+    const before = await lstat(join(liveRoot, folder)).catch(() => undefined);
+    if (!before?.isDirectory()) continue;
+    const entries = await readdir(join(liveRoot, folder)).catch(() => undefined);
+    const wanted = names.get(folder) ?? new Set<string>();
+    if (!entries || entries.length !== wanted.size || !entries.every((name) => wanted.has(name))) continue;
+    await utimes(join(spareRoot, folder), before.atimeMs / 1000, before.mtimeMs / 1000);
+  }
+}
+
+/** Point the output at `side` with one rename. An output folder of our own making's past moves aside to `retiredSide` first. */
+async function swap(layout: Layout, side: Side, retiredSide: Side | undefined): Promise<void> {
+  const linkPath = `${layout.out}.${process.pid}.link`;
+  await rm(linkPath, { force: true });
+  await symlink(join(basename(layout.dir), side), linkPath);
+  if (retiredSide) {
+    // A real folder cannot be replaced by a link in one step: this once, there is a moment without one.
+    await rm(layout.folder(retiredSide), { recursive: true, force: true });
+    await rm(layout.manifestPath(retiredSide), { force: true });
+    await rename(layout.out, layout.folder(retiredSide));
+  }
+  await rename(linkPath, layout.out);
+}
+
+async function readNoFollow(path: string): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+// One build at a time per output: two would bring the same spare folder up to date at once.
+const held = new Set<string>();
+
+async function lock(layout: Layout): Promise<() => Promise<void>> {
+  const path = join(layout.dir, 'lock');
+  if (held.has(path)) throw new Error(`Another build in this process is writing ${layout.out}`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx' });
+      held.add(path);
+      return async () => {
+        held.delete(path);
+        await rm(path, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(await readFile(path, 'utf8').catch(() => ''));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
+        throw new Error(`Another Broadsheet build (process ${pid}) is writing ${basename(layout.out)}/; wait for it to finish (or, if it is not running, delete ${join(basename(layout.dir), 'lock')})`);
+      }
+      // Left by a build that was killed: take it over.
+      await rm(path, { force: true });
+    }
+  }
+  throw new Error(`Cannot lock ${join(dirname(layout.out), basename(layout.dir))} for writing`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
