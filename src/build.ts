@@ -2,12 +2,15 @@
 // templates → pages → output. Every problem is collected as a message on its
 // file; with one error anywhere, nothing is written and the result says why.
 // A rebuild (dev) is this same function with a warm cache and the changed paths.
-import { existsSync, statSync } from 'node:fs';
+import { constants, existsSync, statSync } from 'node:fs';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import { createBuildCache, hash, type BuildCache } from './cache/build-cache.js';
+import { openBodyPacks, prunePacks, type BodyRef } from './cache/body-packs.js';
 import { codeVersion } from './cache/code-version.js';
-import { openStoryStore } from './cache/story-store.js';
+import { loadStoryIndex, saveStoryIndex } from './cache/story-index.js';
 import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
@@ -17,7 +20,8 @@ import { renderRobots } from './discovery/robots.js';
 import { renderSitemaps } from './discovery/sitemaps.js';
 import { readAssets, type Assets } from './render/assets.js';
 import { renderHeaders } from './render/headers.js';
-import { collectMedia } from './render/media.js';
+import { createBodySource } from './markdown/story-bodies.js';
+import { collectMedia, mediaBytes, MediaChanged } from './render/media.js';
 import { pageCount, renderPages } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
 import { fail, hasErrors, warn } from './report/messages.js';
@@ -90,20 +94,66 @@ export class UsageError extends Error {}
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const paths = resolvePaths(options);
+  const cache = options.cache ?? createBuildCache();
+  const cacheDir = options.cacheDir ? resolve(paths.cwd, options.cacheDir) : undefined;
+  // A cache's first build starts from the story index the last run saved.
+  if (cacheDir && cache.storyPaths === undefined) cache.stories = await loadStoryIndex(cacheDir, paths.content);
+  cache.packs ??= openBodyPacks((cacheDir && (await usableFolder(join(cacheDir, 'bodies')))) || (await mkdtemp(join(tmpdir(), 'broadsheet-bodies-'))));
+  try {
+    return await run(options, paths, cache);
+  } finally {
+    // The stories' results hold whatever the site's errors: a failed build leaves the next one its head start too.
+    if (!options.cache) await closeBuildCache(cache, { cacheDir, contentDir: paths.content, pruned: !options.changed });
+  }
+}
+
+/**
+ * Save what a cache learnt for the next run (`cacheDir`) and let go of its files; dev calls
+ * this once, when it stops. `pruned`: the cache looked at every story, so the bodies no
+ * story uses any more can go.
+ */
+export async function closeBuildCache(cache: BuildCache, { cacheDir, contentDir, pruned }: { cacheDir: string | undefined; contentDir: string; pruned: boolean }): Promise<void> {
+  const packs = cache.packs;
+  if (!packs) return;
+  if (cacheDir && cache.unsaved) {
+    if (pruned) {
+      const byRef = new Map<BodyRef, VFile>();
+      for (const story of cache.stories.values()) if (story.file.data.body) byRef.set(story.file.data.body, story.file);
+      await prunePacks(packs, byRef.keys(), (from, to) => void ((byRef.get(from) as VFile).data.body = to));
+    }
+    await saveStoryIndex(cacheDir, contentDir, cache.stories);
+    cache.unsaved = false;
+  }
+  packs.close();
+  cache.packs = undefined;
+  if (!cacheDir || !packs.dir.startsWith(cacheDir)) await rm(packs.dir, { recursive: true, force: true });
+}
+
+/** `dir`, made if need be; undefined when it cannot be (the cache folder is a file, or read-only): the build then goes on without it. */
+async function usableFolder(dir: string): Promise<string | undefined> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>, cache: BuildCache): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
   const reporting = options.onProgress !== undefined;
-  const cache = options.cache ?? createBuildCache();
+  const packs = cache.packs as NonNullable<BuildCache['packs']>;
 
   const { file: configFile, config } = await loadConfig(paths.root);
 
   const known = options.changed && cache.storyPaths ? updateStoryList(paths.content, cache.storyPaths, (path) => cache.stories.has(path), options.changed) : undefined;
   const storyPaths = known ?? (await discoverStories(paths.content));
   cache.storyPaths = storyPaths;
-  const store = options.cacheDir ? await openStoryStore(resolve(paths.cwd, options.cacheDir), paths.content) : undefined;
   let storiesRendered = 0;
   const storyFiles = await loadStories(storyPaths, {
     cache,
-    store,
+    packs,
     onRender: () => void storiesRendered++,
     contentDir: paths.content,
     changed: options.changed,
@@ -162,19 +212,33 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let outcome;
   try {
     const assetsKey = hash(await codeVersion(), assets.key);
-    const pages = await renderPages(site, templates, cache, write, { assetsKey, logo, shareImage, onPage });
+    const bodyOf = createBodySource(cache, packs, paths.content);
+    const pages = await renderPages(site, templates, cache, write, { assetsKey, bodyOf, logo, shareImage, onPage });
     pagePaths = pages.paths;
     rendered = pages.rendered;
+    // Media by the hash in their names: read and copied only when the output lacks them.
+    const media = collectMedia(site);
+    for (const { media: item, file } of media) {
+      if (write.has(item.output, item.hash)) write.keep(item.output, item.hash);
+      else {
+        const bytes = await mediaBytes(item).catch((error: unknown) => {
+          if (!(error instanceof MediaChanged)) throw error;
+          fail(file, `The image ${relative(paths.cwd, item.source)} changed while the site was being built; build again`, undefined, 'media/changed');
+        });
+        if (bytes) await write.put(item.output, item.hash, bytes);
+      }
+    }
     const sitemaps = renderSitemaps(site, cache);
-    const made = [...assets.files, ...collectMedia(site), ...renderFeeds(site, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
-    const headers = renderHeaders(basePath, [...pages.paths.map((path) => ({ path })), ...made]);
+    const made = [...assets.files, ...renderFeeds(site, bodyOf, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
+    const written = [...pages.paths, ...media.map(({ media: item }) => item.output), ...made.map((file) => file.path)];
+    const headers = renderHeaders(basePath, written.map((path) => ({ path })));
     for (const file of [...made, headers]) {
       const key = hash(file.contents);
       if (write.has(file.path, key)) write.keep(file.path, key);
       else await write.put(file.path, key, file.contents);
     }
     // Links are checked against the pages the site will have: only meaningful once every page rendered.
-    if (!hasErrors(problems())) checkLinks(site, [...pages.paths, ...made.map((file) => file.path), headers.path], cache.links);
+    if (!hasErrors(problems())) checkLinks(site, [...written, headers.path], cache.links);
     if (hasErrors(problems()) || options.signal?.aborted) {
       await write.abort();
       return { ...result(false), ...(options.signal?.aborted && !hasErrors(problems()) ? { aborted: true } : {}) };
@@ -186,8 +250,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   // Only a model that built without errors, and was written, is a base for the next build.
   cache.site = model?.snapshot;
-  // Only a build that looked every story up knows which entries are still wanted.
-  if (store && !options.changed && !options.cache) await store.prune();
   return { ...result(true), changedFiles: options.write === false ? undefined : outcome.written + outcome.removed };
 }
 

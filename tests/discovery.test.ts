@@ -12,6 +12,7 @@ import { createBuildCache } from '../src/cache/build-cache.js';
 import { configSchema } from '../src/config/config.js';
 import { discoverStories } from '../src/content/discover.js';
 import { loadStories } from '../src/content/load-stories.js';
+import { openBodyPacks, type BodyPacks } from '../src/cache/body-packs.js';
 import { renderFeeds } from '../src/discovery/feeds.js';
 import { renderRobots } from '../src/discovery/robots.js';
 import { renderSitemaps } from '../src/discovery/sitemaps.js';
@@ -29,10 +30,17 @@ async function siteFrom(stories: Record<string, string | Uint8Array>, config: Re
   const content = join(dir, 'content');
   await mkdir(content);
   for (const [name, text] of Object.entries(stories)) await writeFile(join(content, name), text);
-  const files = await loadStories(await discoverStories(content), { cache: createBuildCache(), contentDir: content });
+  const bodies = openBodyPacks(join(dir, 'bodies'));
+  const files = await loadStories(await discoverStories(content), { cache: createBuildCache(), contentDir: content, packs: bodies });
   const options = { drafts: false, future: false, now: Date.parse('2100-01-01T00:00:00Z'), gitDates: new Map<string, string>(), cwd: dir };
-  return createSite(configSchema.parse({ ...BASE, ...config }), files, options);
+  const site = createSite(configSchema.parse({ ...BASE, ...config }), files, options);
+  packs.set(site, bodies);
+  return site;
 }
+
+/** Each story's body, as a build reads it back from the body packs its Markdown stage wrote. */
+const bodyOf = (site: Site) => (story: PublishedStory) => (packs.get(site) as BodyPacks).get(story.body) ?? '';
+const packs = new WeakMap<Site, BodyPacks>();
 
 const story = (fields: Record<string, string>, body = '') =>
   `---\n${Object.entries(fields).map(([key, value]) => `${key}: ${value}`).join('\n')}\n---\n\n${body}`;
@@ -45,7 +53,7 @@ function bigSite(count: number, { newest = Date.parse('2025-06-01T12:00:00Z'), s
     const date = { iso: new Date(time).toISOString(), time };
     stories.push({
       slug: `story-${index}`, title: `Story ${index}`, date, updated: undefined, author: undefined, section: undefined, tags: [], summary: undefined,
-      draft: false, aliases: [], markdown: '', isBrief: true, image: undefined, html: '', hash: String(index), file: new VFile(),
+      draft: false, aliases: [], isBrief: true, image: undefined, body: { pack: '', offset: 0, length: 0, hash: '' }, hash: String(index), file: new VFile(),
     });
   }
   const parsed = configSchema.parse({ ...BASE, page_size: 1000, ...config });
@@ -85,7 +93,7 @@ const NEWS = {
 describe('feeds', () => {
   it('should carry the latest feed_size stories, newest first, with titles, links, dates and the site', async () => {
     const site = await siteFrom(NEWS, { feed_size: 3, language: 'es-MX' });
-    const files = renderFeeds(site);
+    const files = renderFeeds(site, bodyOf(site));
     for (const [path, self] of [['feed.xml', 'https://news.example.org/feed.xml'], ['rss.xml', 'https://news.example.org/rss.xml']] as const) {
       const feed = parseFeed(file(files, path));
       expect([feed.title, feed.description, feed.url, feed.self, feed.language]).toEqual(['The Harbour Times', 'News from the harbour', 'https://news.example.org/', self, 'es-MX']);
@@ -100,7 +108,7 @@ describe('feeds', () => {
   it('should carry the full body with image, link and fragment URLs made absolute against the story page', async () => {
     const site = await siteFrom(NEWS);
     for (const path of ['feed.xml', 'rss.xml']) {
-      const content = body(parseFeed(file(renderFeeds(site), path)).items[0]);
+      const content = body(parseFeed(file(renderFeeds(site, bodyOf(site)), path)).items[0]);
       expect(content).toMatch(/<img src="https:\/\/news\.example\.org\/media\/bridge\.[0-9a-f]{8}\.png" alt="The bridge"/);
       expect(content).toContain('<a href="https://news.example.org/ferry/">the ferry</a>');
       expect(content).toContain('<a href="https://news.example.org/bridge/#more">below</a>');
@@ -111,9 +119,8 @@ describe('feeds', () => {
 
   it('should make media paths and srcset candidates absolute, and leave absolute URLs as written', async () => {
     const site = await siteFrom({ 'photo.md': story({ title: 'Photo', date: '2025-03-04' }, 'Text.\n') });
-    const photo = site.stories[0] as PublishedStory;
-    photo.html = '<p><img src="../media/a.1a2b3c4d.jpg"><img src="https://cdn.example.com/A.jpg" srcset="../media/a.jpg 1x, ../media/a-2x.jpg 2x"><a href="mailto:desk@example.org">desk</a></p>';
-    const content = body(parseFeed(file(renderFeeds(site), 'rss.xml')).items[0]);
+    const html = '<p><img src="../media/a.1a2b3c4d.jpg"><img src="https://cdn.example.com/A.jpg" srcset="../media/a.jpg 1x, ../media/a-2x.jpg 2x"><a href="mailto:desk@example.org">desk</a></p>';
+    const content = body(parseFeed(file(renderFeeds(site, () => html), 'rss.xml')).items[0]);
     expect(content).toContain('srcset="https://news.example.org/media/a.jpg 1x, https://news.example.org/media/a-2x.jpg 2x"');
     expect(content).toContain('src="https://news.example.org/media/a.1a2b3c4d.jpg"');
     expect(content).toContain('src="https://cdn.example.com/A.jpg"');
@@ -126,7 +133,7 @@ describe('feeds', () => {
       'quiet.md': story({ title: 'Nothing happened', date: '2025-03-01T10:00:00Z' }),
     });
     for (const path of ['feed.xml', 'rss.xml']) {
-      const [withSummary, bare] = parseFeed(file(renderFeeds(site), path)).items;
+      const [withSummary, bare] = parseFeed(file(renderFeeds(site, bodyOf(site)), path)).items;
       expect(withSummary?.title).toBe('Tariff vote delayed');
       // Atom marks the summary as text; RSS descriptions are HTML, so there it is escaped.
       expect(body(withSummary)).toBe(path === 'feed.xml' ? 'Fees < costs & more, says the port.' : 'Fees &#x3C; costs &#x26; more, says the port.');
@@ -136,14 +143,14 @@ describe('feeds', () => {
 
   it('should name the author, the section and tags as categories, and when a story was updated', async () => {
     const site = await siteFrom(NEWS);
-    const atom = parseFeed(file(renderFeeds(site), 'feed.xml')).items;
+    const atom = parseFeed(file(renderFeeds(site, bodyOf(site)), 'feed.xml')).items;
     expect(atom[0]?.authors.map((author) => author.name)).toEqual(['Ana Beltrán']);
     expect(atom[0]?.categories.map((category) => category.term)).toEqual(['City', 'transport', 'city hall']);
     expect(atom[0]?.updated?.toISOString()).toBe(iso('2025-03-05T09:00:00Z'));
     expect(atom[1]?.updated?.toISOString()).toBe(iso('2025-03-03T08:00:00Z'));
     // Atom needs an author for every entry: an unsigned story is the publication's.
     expect(atom[2]?.authors.map((author) => author.name)).toEqual(['The Harbour Times']);
-    const rss = parseFeed(file(renderFeeds(site), 'rss.xml')).items;
+    const rss = parseFeed(file(renderFeeds(site, bodyOf(site)), 'rss.xml')).items;
     expect(rss[0]?.authors.map((author) => author.name)).toEqual(['Ana Beltrán']);
     expect(rss[0]?.categories.map((category) => category.term)).toEqual(['City', 'transport', 'city hall']);
     expect(rss[2]?.authors).toEqual([]);
@@ -153,7 +160,7 @@ describe('feeds', () => {
     const site = await siteFrom(NEWS);
     vi.useFakeTimers({ now: Date.parse('2031-01-01T00:00:00Z'), toFake: ['Date'] });
     for (const path of ['feed.xml', 'rss.xml']) {
-      const text = file(renderFeeds(site), path);
+      const text = file(renderFeeds(site, bodyOf(site)), path);
       expect(parseFeed(text).updated?.toISOString()).toBe(iso('2025-03-05T09:00:00Z'));
       expect(text).not.toContain('2031');
     }
@@ -162,7 +169,7 @@ describe('feeds', () => {
   it('should write valid feeds with no entries for a site with no stories', async () => {
     const site = await siteFrom({});
     for (const path of ['feed.xml', 'rss.xml']) {
-      const feed = parseFeed(file(renderFeeds(site), path));
+      const feed = parseFeed(file(renderFeeds(site, bodyOf(site)), path));
       expect([feed.title, feed.items.length]).toEqual(['The Harbour Times', 0]);
     }
   });
@@ -270,7 +277,7 @@ describe('robots.txt', () => {
 describe('discovery files', () => {
   const all = (site: Site) => {
     const sitemaps = renderSitemaps(site);
-    return [...renderFeeds(site), ...sitemaps, ...renderRobots(site, sitemaps.map((f) => f.path))];
+    return [...renderFeeds(site, bodyOf(site)), ...sitemaps, ...renderRobots(site, sitemaps.map((f) => f.path))];
   };
 
   it('should give the same bytes for the same site, whatever the clock says', async () => {

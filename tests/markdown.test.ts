@@ -25,12 +25,12 @@ function render(markdown: string): { html: string | undefined; messages: string[
     summary: undefined,
     draft: false,
     aliases: [],
-    markdown,
     isBrief: markdown.trim() === '',
     image: undefined,
   };
   const file = new VFile({ path: 'fixture.md', value: markdown });
   file.data.story = story;
+  file.data.markdown = markdown;
   renderMarkdown(processor, file);
   return { html: file.data.html, messages: file.messages.map(String) };
 }

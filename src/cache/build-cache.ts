@@ -1,10 +1,12 @@
 // What one build can hand the next so that a rebuild redoes only what changed:
-// each story's parse and Markdown results keyed by the hash of its bytes, and
-// each page's HTML keyed by everything it was rendered from. `dev` keeps one
-// cache for its whole session; a plain `build` starts with an empty one.
+// each story's parse and Markdown results keyed by the hash of its bytes, and the
+// memos that make working out page keys cheap. `dev` keeps one cache for its whole
+// session; a plain `build` starts with the story index saved by the last one
+// (story-index.ts). Pages themselves are never kept: the output knows their keys.
 import { createHash } from 'node:crypto';
 import type { VFile } from 'vfile';
 import type { GitDates } from '../content/git-dates.js';
+import type { BodyPacks } from './body-packs.js';
 import type { MarkdownProcessor } from '../markdown/processor.js';
 import type { Templates } from '../render/templates.js';
 import type { LinkMemo } from '../site/check-links.js';
@@ -13,6 +15,8 @@ import type { SiteSnapshot } from '../site/update-site.js';
 export interface CachedStory {
   /** Hash of the file's bytes. */
   hash: string;
+  /** The file's signature when it was read (content/file-signature.ts): matching, it need not be read again. */
+  signature?: string | undefined;
   /** The file as the per-file stages (read, frontmatter, Markdown) left it. */
   file: VFile;
   /** How many of `file.messages` those stages made; later ones belong to one build only. */
@@ -25,6 +29,10 @@ export interface BuildCache {
   stories: Map<string, CachedStory>;
   /** Built on first use, then reused: building the unified processor costs more than running it once. */
   processor: MarkdownProcessor | undefined;
+  /** Where rendered bodies are kept (cache/body-packs.ts), opened on first use. */
+  packs: BodyPacks | undefined;
+  /** Stories were read or dropped since the story index was last saved. */
+  unsaved: boolean;
   /** The last sitemap made and what it listed (slugs and dates), reused while they are the same. */
   sitemap: { key: string; files: Array<{ path: string; contents: string | Uint8Array }> } | undefined;
   /** Per published story: its feed body, with absolute URLs. */
@@ -50,6 +58,8 @@ export function createBuildCache(): BuildCache {
     storyPaths: undefined,
     stories: new Map(),
     processor: undefined,
+    packs: undefined,
+    unsaved: false,
     sitemap: undefined,
     feedBodies: new WeakMap(),
     templates: undefined,

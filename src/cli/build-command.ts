@@ -1,6 +1,6 @@
 // `broadsheet build` and `broadsheet check`: the same pipeline; check writes nothing.
 import { join, relative } from 'node:path';
-import { CACHE_FOLDER } from '../cache/story-store.js';
+import { CACHE_FOLDER } from '../cache/story-index.js';
 import { build } from '../build.js';
 import { plural, printMessages, tally, type Io } from './io.js';
 import type { ParsedOptions } from './main.js';

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { UsageError } from '../build.js';
 import { formatMessages } from '../report/messages.js';
-import { CACHE_FOLDER } from '../cache/story-store.js';
+import { CACHE_FOLDER } from '../cache/story-index.js';
 import { startDevSession } from '../dev/dev-session.js';
 import { plural, printMessages, tally, type Io } from './io.js';
 import type { ParsedOptions } from './main.js';

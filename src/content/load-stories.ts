@@ -1,7 +1,9 @@
 // Stages 2–3 for every story: read, parse, render Markdown — or reuse the cached
 // result when the file, and every image it shows, is unchanged. A full build and
 // a watch rebuild both come through here; they differ only in how many files are
-// actually read.
+// actually read: a watch rebuild trusts the watcher, a build checks each file's
+// signature (file-signature.ts) against the one it had when last read, and reads
+// and hashes only the files whose signature moved.
 //
 // This thread reads each file, hashes it and looks it up in the cache. The rest of
 // a story's work (decode, frontmatter, Markdown, images, links: renderStory) runs
@@ -21,17 +23,19 @@
 // starts a pool for that rebuild only. A warm pool kept in the dev cache would save
 // that second once per such burst, at the price of idle threads held all session
 // and a shutdown hook in the dev server: not worth it.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { VFile } from 'vfile';
+import type { BodyPacks } from '../cache/body-packs.js';
 import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
-import type { StoryStore } from '../cache/story-store.js';
 import { createMarkdownProcessor } from '../markdown/processor.js';
 import { hashImage } from '../markdown/image-files.js';
 import { renderStory } from '../markdown/render-story.js';
 import { createRenderPool, type RenderPool } from '../markdown/worker-pool.js';
 import { fail } from '../report/messages.js';
+import { fileSignature, sameSignature } from './file-signature.js';
 
 // Enough reads in flight to hide disk latency and keep every worker fed, few enough to stay within file handles.
 const CONCURRENCY = 64;
@@ -54,8 +58,8 @@ export interface LoadOptions {
    * environment variable, else one a core (os.availableParallelism()).
    */
   threads?: number | undefined;
-  /** Results of earlier runs on disk, looked up before rendering and filled after. */
-  store?: StoryStore | undefined;
+  /** Where rendered bodies go. */
+  packs: BodyPacks;
   /** Called for each story rendered, rather than reused from the cache or the store. */
   onRender?: () => void;
 }
@@ -63,10 +67,13 @@ export interface LoadOptions {
 export async function loadStories(paths: readonly string[], options: LoadOptions): Promise<VFile[]> {
   const { cache, changed } = options;
   const files: VFile[] = new Array(paths.length);
-  const renderHere = (path: string, bytes: Uint8Array, contentDir: string) => renderStory((cache.processor ??= createMarkdownProcessor()), path, bytes, contentDir);
+  const renderHere = (path: string, bytes: Uint8Array, contentDir: string) => renderStory((cache.processor ??= createMarkdownProcessor()), path, bytes, contentDir, options.packs);
 
   const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
+    // Before the read: a change after it shows as a new signature next time.
+    const stats = await stat(path).catch(() => undefined);
+    if (cached && sameSignature(path, cached.signature, stats) && sameImages(cached.file)) return reuse(cached);
     let bytes: Uint8Array;
     try {
       bytes = await readFile(path);
@@ -75,22 +82,21 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
       fail(file, `Cannot read the story (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it is a readable file`, undefined, 'content/read');
       return file;
     }
+    cache.unsaved = true;
     const key = hash(bytes);
-    if (cached?.hash === key && (await sameImages(cached.file))) return reuse(cached);
-    const stored = await options.store?.get(path, key);
-    if (stored) {
-      cache.stories.set(path, { hash: key, file: stored, ownMessages: stored.messages.length });
-      return stored;
+    const signature = fileSignature(path, stats);
+    if (cached?.hash === key && sameImages(cached.file)) {
+      cached.signature = signature;
+      return reuse(cached);
     }
     options.onRender?.();
-    // With a warm store most stories are found there: a pool starts only once enough are not.
-    if (++misses === POOL_AFTER && workers > 0) pool = createRenderPool({ size: workers, onThisThread: renderHere });
+    // With a warm cache most stories are found there: a pool starts only once enough are not.
+    if (++misses === POOL_AFTER && workers > 0) pool = createRenderPool({ size: workers, bodies: options.packs.dir, onThisThread: renderHere });
     const file = (await pool?.render(path, bytes, options.contentDir)) ?? renderHere(path, bytes, options.contentDir);
     // Page keys build on this: a new photo under the same story must render the page again.
     const images = file.data.imageSources ?? [];
     file.data.hash = images.length === 0 ? key : hash(key, ...images.map((image) => image.hash ?? 'missing'));
-    cache.stories.set(path, { hash: key, file, ownMessages: file.messages.length });
-    if (options.store) stores.push(options.store.put(path, key, file));
+    cache.stories.set(path, { hash: key, signature, file, ownMessages: file.messages.length });
     return file;
   };
 
@@ -107,7 +113,6 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
   const workers = renderingThreads(options.threads, toRender) - 1;
   let pool: RenderPool | undefined;
   let misses = 0;
-  const stores: Array<Promise<void>> = [];
   let done = paths.length - toRead.length;
   try {
     // A sliding window of reads and renders in flight, so the workers never wait for a whole batch to finish.
@@ -122,12 +127,12 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, toRead.length) }, lane));
   } finally {
     await pool?.close();
-    await Promise.all(stores);
   }
 
   if (cache.stories.size > paths.length) {
     const present = new Set(paths);
     for (const path of cache.stories.keys()) if (!present.has(path)) cache.stories.delete(path);
+    cache.unsaved = true;
   }
   return files;
 }
@@ -154,15 +159,15 @@ function showsChanged(file: VFile, changed: ReadonlySet<string> | undefined): bo
 
 /**
  * Whether every image the story looked for has the bytes it had (or is still missing).
- * By content, as for the story itself: mtimes change on a checkout without the bytes
- * changing, and the image's hash is in its address anyway. This costs no more reading
- * than the cold build it stands in for.
+ * By content, as for the story itself: a matching signature says so without a read;
+ * otherwise the file is hashed (a checkout changes mtimes without changing bytes).
  */
-async function sameImages(file: VFile): Promise<boolean> {
+function sameImages(file: VFile): boolean {
   for (const image of file.data.imageSources ?? []) {
+    if (image.hash !== undefined && sameSignature(image.path, image.signature)) continue;
     let now: string | undefined;
     try {
-      now = hashImage(await readFile(image.path));
+      now = hashImage(readFileSync(image.path));
     } catch {
       now = undefined;
     }

@@ -4,6 +4,7 @@ import { basename, extname } from 'node:path';
 import slugify from '@sindresorhus/slugify';
 import matter from 'gray-matter';
 import { VFile } from 'vfile';
+import type { BodyRef } from '../cache/body-packs.js';
 import { fail, type Place } from '../report/messages.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
 import { frontmatterSchema, SLUG, type StoryDate } from './story-schema.js';
@@ -20,8 +21,6 @@ export interface Story {
   draft: boolean;
   /** Old URLs of the story (paths under the site, without the leading `/`), each given a redirect page. */
   aliases: string[];
-  /** The body, preceded by one blank line per frontmatter line so Markdown positions are file positions. */
-  markdown: string;
   /** A story with no body yet: published as a headline-only brief. */
   isBrief: boolean;
   /**
@@ -54,8 +53,12 @@ declare module 'vfile' {
     story: Story;
     /** Hash of the file's bytes, and of the images it shows if any: what page keys are based on. */
     hash: string;
-    /** The rendered body, set by the markdown stage. */
+    /** The body, preceded by one blank line per frontmatter line so Markdown positions are file positions; gone once rendered. */
+    markdown: string;
+    /** The rendered body, set by the markdown stage, until it is put in the body packs. */
     html: string;
+    /** Where the rendered body is kept (cache/body-packs.ts). */
+    body: BodyRef;
     /** The frontmatter's `image:`, when it has one. */
     declaredImage: DeclaredImage;
   }
@@ -141,10 +144,10 @@ export function parseStory(file: VFile, text: string): void {
     summary: frontmatter.summary,
     draft: frontmatter.draft,
     aliases: frontmatter.aliases,
-    markdown: '\n'.repeat(headLines) + parsed.content,
     isBrief: parsed.content.trim() === '',
     image: undefined,
   };
+  file.data.markdown = '\n'.repeat(headLines) + parsed.content;
   if (frontmatter.image !== undefined) {
     const head = text.slice(0, text.length - parsed.content.length);
     file.data.declaredImage = { src: frontmatter.image, alt: frontmatter.image_alt, place: valuePlace(head, 'image') };

@@ -8,7 +8,7 @@ import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type BuildResult } from '../build.js';
+import { build, closeBuildCache, type BuildOptions, type BuildResult } from '../build.js';
 import { createBuildCache } from '../cache/build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
 import { openOutput, type Output } from '../write/output.js';
@@ -101,6 +101,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
       if (watcher.connected) watcher.send('close');
       await new Promise((exited) => (watcher.exitCode !== null ? exited(null) : watcher.once('exit', exited)));
       await server.close();
+      // The session's story index is saved once, here, rather than after every save a writer makes.
+      await closeBuildCache(cache, { cacheDir: options.cacheDir ? resolve(options.cwd, options.cacheDir) : undefined, contentDir: resolve(options.cwd, options.content), pruned: false });
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -12,12 +12,12 @@ import { newest, toXmlFile } from './xml.js';
 export const ATOM_PATH = 'feed.xml';
 export const RSS_PATH = 'rss.xml';
 
-/** `memo`: per story, its feed body from an earlier build (`BuildCache.feedBodies` in a build). */
-export function renderFeeds(site: Site, memo: WeakMap<object, unknown> = new WeakMap()): OutputFile[] {
+/** `bodyOf`: each story's rendered body; `memo`: per story, its feed body from an earlier build (`BuildCache.feedBodies` in a build). */
+export function renderFeeds(site: Site, bodyOf: (story: PublishedStory) => string, memo: WeakMap<object, unknown> = new WeakMap()): OutputFile[] {
   const { config } = site;
   const latest = site.stories.slice(0, config.feed_size);
   const base = { title: config.title, url: config.url, description: config.description, lang: config.language };
-  const content = latest.map((story) => bodyOf(story, storyUrl(site, story), memo));
+  const content = latest.map((story) => feedBody(story, storyUrl(site, story), bodyOf, memo));
   // The latest change of any entry: a correction to a story is news to a feed reader too.
   const updated = newest(latest.map(lastChange));
 
@@ -66,16 +66,17 @@ interface Body {
 
 // Per story, its feed body and what it was made from: a dev rebuild re-parses only the
 // stories that changed (the site model hands back the same object for an unchanged story).
-type KnownBody = { html: string; summary: string | undefined; url: string; body: Body };
+type KnownBody = { /** Hash of the body it was made from. */ html: string; summary: string | undefined; url: string; body: Body };
 
 /** The body in full; a brief has none, so it carries its summary, or nothing beyond its title. */
-function bodyOf(story: PublishedStory, url: string, bodies: WeakMap<object, unknown>): Body {
+function feedBody(story: PublishedStory, url: string, bodyOf: (story: PublishedStory) => string, bodies: WeakMap<object, unknown>): Body {
   const known = bodies.get(story) as KnownBody | undefined;
-  if (known && known.html === story.html && known.summary === story.summary && known.url === url) return known.body;
+  if (known && known.html === story.body.hash && known.summary === story.summary && known.url === url) return known.body;
   let body: Body = {};
-  if (!story.isBrief && story.html.trim() !== '') body = { html: absoluteUrls(story.html, url) };
+  const html = story.isBrief ? '' : bodyOf(story);
+  if (html.trim() !== '') body = { html: absoluteUrls(html, url) };
   else if (story.summary) body = { summary: story.summary, escaped: textToHtml(story.summary) };
-  bodies.set(story, { html: story.html, summary: story.summary, url, body });
+  bodies.set(story, { html: story.body.hash, summary: story.summary, url, body });
   return body;
 }
 

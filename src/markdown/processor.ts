@@ -37,12 +37,12 @@ export function createMarkdownProcessor() {
 
 export type MarkdownProcessor = ReturnType<typeof createMarkdownProcessor>;
 
-/** Render `file.data.story.markdown` into `file.data.html`; failures become messages on the file. */
+/** Render `file.data.markdown` into `file.data.html`; failures become messages on the file. */
 export function renderMarkdown(processor: MarkdownProcessor, file: VFile): void {
-  const story = file.data.story;
-  if (!story) return;
+  const markdown = file.data.markdown;
+  if (!file.data.story || markdown === undefined) return;
   try {
-    const tree = processor.runSync(processor.parse(story.markdown), file);
+    const tree = processor.runSync(processor.parse(markdown), file);
     file.data.html = processor.stringify(tree, file);
   } catch (error) {
     fail(file, `Cannot render the Markdown: ${(error as Error).message}`, undefined, 'markdown/render');

@@ -1,9 +1,10 @@
 // Images beside stories. `![Alt](photo.jpg)` in the body and `image:` in the
 // frontmatter name a file next to the story: each is found, checked and measured
 // here, so the page gets `width`/`height` (no layout shift as it loads) and an
-// address with the bytes' hash in it, which a CDN may cache for ever. The bytes
-// ride on the file for the build to write (`file.data.media`), and the paths
-// looked at on `file.data.imageSources`, so a rebuild knows when to redo the story.
+// address with the bytes' hash in it, which a CDN may cache for ever. What to copy
+// rides on the file for the build to write (`file.data.media`: where from, and the
+// hash the bytes must still have then), and the paths looked at on
+// `file.data.imageSources`, so a rebuild knows when to redo the story.
 // Runs after rehype-sanitize: the `src` it writes is its own, not the writer's.
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import type { Root } from 'hast';
@@ -12,18 +13,24 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { slugFromText, type StoryImage } from '../content/read-story.js';
 import { fail, warn, type Place } from '../report/messages.js';
+import { fileSignature } from '../content/file-signature.js';
 import { decodeReferences, hashImage, isInside, readImage, readProblem } from './image-files.js';
 
-/** An image to copy into the output, e.g. `{ output: 'media/bridge.1a2b3c4d.jpg', bytes }`. */
+/** An image to copy into the output, e.g. `{ output: 'media/bridge.1a2b3c4d.jpg', source: '/site/content/bridge.jpg', hash }`. */
 export interface StoryMedia {
   output: string;
-  bytes: Uint8Array;
+  /** The file checked here, copied when the output is written. */
+  source: string;
+  /** sha1 of the bytes checked: what is copied must have it too. */
+  hash: string;
 }
 
 /** A file the story's images were looked for at; `hash` (sha1 of the bytes) is absent when there was no file. */
 export interface ImageSource {
   path: string;
   hash: string | undefined;
+  /** Its size, times and inode when hashed (see content/file-signature.ts), so a rebuild can skip reading it. */
+  signature?: string | undefined;
 }
 
 declare module 'vfile' {
@@ -120,10 +127,12 @@ function createResolver(file: VFile) {
     }
     let read = reads.get(path);
     if (!read) {
+      // Taken before the read: a change after it shows as a new signature next time.
+      const signature = fileSignature(path);
       read = readImage(path, contentDir);
       reads.set(path, read);
       const hash = read instanceof Uint8Array ? hashImage(read) : undefined;
-      sources.set(path, { path, hash });
+      sources.set(path, { path, hash, signature: hash === undefined ? undefined : signature });
       file.data.imageSources = [...sources.values()];
     }
     if (!(read instanceof Uint8Array)) {
@@ -164,7 +173,7 @@ function createResolver(file: VFile) {
     const hash = sources.get(path)?.hash ?? '';
     const output = `media/${slugFromText(basename(path, extname(path))) || 'image'}.${hash.slice(0, 8)}.${ext}`;
     if (!media.has(output)) {
-      media.set(output, { output, bytes });
+      media.set(output, { output, source: path, hash });
       file.data.media = [...media.values()];
     }
     // Browsers turn a photo as its EXIF orientation says: 5–8 mean a quarter turn, so width and height swap.

@@ -1,17 +1,25 @@
 // One story's per-file work — decode, frontmatter, Markdown, its images and links —
 // the same whether it runs on the build's own thread or on a worker of the render
-// pool (render-worker.ts), so both give the same file, byte for byte.
+// pool (render-worker.ts), so both give the same file, byte for byte. The body goes
+// into the body packs as soon as it is made, and the story's text with it leaves
+// memory: what stays on the file is what the later stages need, and small.
 import { VFile } from 'vfile';
+import type { BodyPacks } from '../cache/body-packs.js';
 import { storyFromBytes } from '../content/read-story.js';
 import { fail } from '../report/messages.js';
 import { renderMarkdown, type MarkdownProcessor } from './processor.js';
 
 /** Parse and render a story's bytes; every problem, even a crash, is a message on the returned file. */
-export function renderStory(processor: MarkdownProcessor, path: string, bytes: Uint8Array, contentDir: string): VFile {
+export function renderStory(processor: MarkdownProcessor, path: string, bytes: Uint8Array, contentDir: string, packs: BodyPacks): VFile {
   try {
     const file = storyFromBytes(path, bytes);
     file.data.contentDir = contentDir;
     renderMarkdown(processor, file);
+    if (file.data.html !== undefined) file.data.body = packs.put(file.data.html);
+    delete file.data.html;
+    delete file.data.markdown;
+    delete file.data.contentDir;
+    file.value = '';
     return file;
   } catch (error) {
     return crashedStory(path, describeError(error));

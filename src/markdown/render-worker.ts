@@ -1,6 +1,7 @@
 // One thread of the render pool (worker-pool.ts): builds the unified processor
 // once, then renders every story it is sent, in order, posting each back.
 import { parentPort } from 'node:worker_threads';
+import { openBodyPacks, type BodyPacks } from '../cache/body-packs.js';
 import { createMarkdownProcessor } from './processor.js';
 import { describeError, renderStory } from './render-story.js';
 import { packStory, type PackedStory } from './story-transfer.js';
@@ -9,6 +10,8 @@ export interface RenderTask {
   path: string;
   bytes: Uint8Array;
   contentDir: string;
+  /** The body packs folder: the rendered body is appended to this worker's own pack. */
+  bodies: string;
 }
 
 /** Replies come in the order the tasks were sent. */
@@ -21,12 +24,13 @@ export type WorkerReply =
 const port = parentPort;
 if (port) {
   const processor = createMarkdownProcessor();
-  const reply = (message: WorkerReply, transfer: Parameters<typeof port.postMessage>[1] = []) => port.postMessage(message, transfer);
+  let packs: BodyPacks | undefined;
+  const reply = (message: WorkerReply) => port.postMessage(message);
   port.on('message', (task: RenderTask) => {
-    const file = renderStory(processor, task.path, task.bytes, task.contentDir);
+    if (packs?.dir !== task.bodies) packs = openBodyPacks(task.bodies);
+    const file = renderStory(processor, task.path, task.bytes, task.contentDir, packs);
     try {
-      const { packed, transfer } = packStory(file);
-      reply({ type: 'done', packed }, transfer);
+      reply({ type: 'done', packed: packStory(file).packed });
     } catch (error) {
       reply({ type: 'failed', cause: describeError(error) });
     }

@@ -27,6 +27,8 @@ export interface RenderPool {
 export interface PoolOptions {
   /** Worker threads to start. */
   size: number;
+  /** The body packs folder the workers append rendered bodies to. */
+  bodies: string;
   /** Render a story on this thread, between the workers' replies. Default: none, workers only. */
   onThisThread?: ((path: string, bytes: Uint8Array, contentDir: string) => VFile) | undefined;
   /** Limits for each worker's heap and stack. Default: Node's. */
@@ -138,7 +140,7 @@ export function createRenderPool(options: PoolOptions): RenderPool {
     render(path, bytes, contentDir) {
       if (closed) return Promise.resolve(undefined);
       return new Promise((done) => {
-        queue.push({ task: { path, bytes, contentDir }, done });
+        queue.push({ task: { path, bytes, contentDir, bodies: options.bodies }, done });
         dispatch();
       });
     },

@@ -1,17 +1,36 @@
 // Images beside stories, copied into the output under media/. The Markdown stage
 // found, checked and hashed them (rehype-story-images); here every published
-// story's are gathered, each file once however many stories show it.
+// story's are gathered, each file once however many stories show it, and read
+// only when the output does not hold them already.
+import { readFile } from 'node:fs/promises';
+import { hashImage } from '../markdown/image-files.js';
+import type { StoryMedia } from '../markdown/rehype-story-images.js';
+import type { VFile } from 'vfile';
 import type { Site } from '../site/model.js';
-import type { OutputFile } from './pages.js';
 
-export function collectMedia(site: Site): OutputFile[] {
-  const files = new Map<string, OutputFile>();
+/** Every image to publish, with the story file that brought it (where a problem copying it is reported). */
+export function collectMedia(site: Site): Array<{ media: StoryMedia; file: VFile }> {
+  const files = new Map<string, { media: StoryMedia; file: VFile }>();
   for (const story of site.stories) {
-    for (const { output, bytes } of story.file.data.media ?? []) {
-      // The hash is in the name: one path, one content, whichever story brought it.
-      if (!files.has(output)) files.set(output, { path: output, contents: bytes });
-    }
+    // The hash is in the name: one path, one content, whichever story brought it.
+    for (const media of story.file.data.media ?? []) if (!files.has(media.output)) files.set(media.output, { media, file: story.file });
   }
   // Sorted by path, not by story order, so the output list is the same however stories move.
-  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...files.values()].sort((a, b) => (a.media.output < b.media.output ? -1 : a.media.output > b.media.output ? 1 : 0));
+}
+
+/**
+ * The bytes to publish: the file's, as long as they are still the ones the Markdown stage
+ * checked (an image swapped for another since — an SVG with a script, say — is not copied).
+ */
+export async function mediaBytes(media: StoryMedia): Promise<Uint8Array> {
+  const bytes = await readFile(media.source);
+  if (hashImage(bytes) !== media.hash) throw new MediaChanged(media.source);
+  return bytes;
+}
+
+export class MediaChanged extends Error {
+  constructor(readonly source: string) {
+    super(`The image ${source} changed while the site was being built`);
+  }
 }

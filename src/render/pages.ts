@@ -14,6 +14,8 @@ import { createViews } from './view-model.js';
 import type { HeadlineView } from './view-types.js';
 
 export interface RenderOptions {
+  /** Each story's rendered body, read when its page is rendered. */
+  bodyOf: (story: PublishedStory) => string;
   /** Changes whenever Broadsheet's code or an asset does (pages link assets by hashed name). */
   assetsKey: string;
   /** The publisher's logo, for structured data. */
@@ -53,7 +55,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     cache.headlines.set(story, entry);
     return entry;
   };
-  const views = createViews(site, { known: (story) => entryOf(story).view, logo: options.logo, shareImage: options.shareImage });
+  const views = createViews(site, { known: (story) => entryOf(story).view, bodyOf: options.bodyOf, logo: options.logo, shareImage: options.shareImage });
   const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map((story) => entryOf(story).key));
 
   const paths: string[] = [];

@@ -8,6 +8,8 @@ import { newsArticleJsonLd, type ImageRef } from './structured-data.js';
 import type { ArticleView, DateView, HeadlineView, IndexView, SiteView } from './view-types.js';
 
 export interface ViewOptions {
+  /** Each story's rendered body. */
+  bodyOf: (story: PublishedStory) => string;
   /** Headline entries kept from an earlier build. */
   known?: ((story: PublishedStory) => HeadlineView) | undefined;
   /** The publisher's logo (the `logo` setting), for structured data. */
@@ -19,7 +21,7 @@ export interface ViewOptions {
 const LIST_TITLES = { home: (name: string) => name, section: (name: string) => name, tag: (name: string) => `Stories tagged “${name}”`, author: (name: string) => `Stories by ${name}` };
 
 /** Builds views for one site; the date formatters are made once, not per page. */
-export function createViews(site: Site, options: ViewOptions = {}) {
+export function createViews(site: Site, options: ViewOptions) {
   const { config } = site;
   const base = new URL(config.url).pathname;
   const siteView: SiteView = {
@@ -92,7 +94,7 @@ export function createViews(site: Site, options: ViewOptions = {}) {
           updated: story.updated ? dateView(story.updated) : null,
           // Shown above the body only when the frontmatter names it; a lead image taken from the body is already in it.
           image: story.file.data.declaredImage ? image : null,
-          body_html: story.html,
+          body_html: options.bodyOf(story),
         },
         headlines: listed.map(headline),
       };

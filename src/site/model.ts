@@ -1,7 +1,9 @@
 // Stage 4: the site model. Which stories are published, in what order, at which
 // URLs, and what each page lists — decided once here, so templates, link checks
 // and incremental builds all read the same answer.
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import type { BodyRef } from '../cache/body-packs.js';
 import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
 import type { Story } from '../content/read-story.js';
@@ -10,7 +12,8 @@ import { fail } from '../report/messages.js';
 import { createListings, LISTING_FOLDERS, type Listings } from './listings.js';
 
 export interface PublishedStory extends Story {
-  html: string;
+  /** Where its rendered body is kept: read back only when a page that shows it is rendered. */
+  body: BodyRef;
   /** Hash of the story file: with the page's other inputs, it decides whether the page is rendered again. */
   hash: string;
   /** The story's file, where messages about it go. */
@@ -85,8 +88,8 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
   const published: PublishedStory[] = [];
   const held: Site['held'] = new Map();
   for (const file of files) {
-    const { story, html, hash } = file.data;
-    if (!story || html === undefined || hash === undefined) continue;
+    const { story, body, hash } = file.data;
+    if (!story || body === undefined || hash === undefined) continue;
     if (story.draft && !options.drafts) {
       held.set(story.slug, { reason: 'draft', file });
       continue;
@@ -98,8 +101,8 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
     if (!claim(file, story.slug, 'slug')) continue;
     const updated = updatedOf(story, file, config, options);
     let entry = options.memo?.get(story) as PublishedStory | undefined;
-    if (!entry || entry.html !== html || entry.updated?.iso !== updated?.iso) {
-      entry = { ...story, updated, html, hash, file };
+    if (!entry || entry.body.hash !== body.hash || entry.updated?.iso !== updated?.iso) {
+      entry = { ...story, updated, body, hash, file };
       options.memo?.set(story, entry);
     }
     published.push(entry);
@@ -153,7 +156,8 @@ export function updatedOf(story: Story, file: VFile, config: SiteConfig, options
 }
 
 function lineOf(file: VFile, key: string): number {
-  const text = String(file.value ?? '');
+  // The story's text left memory with the Markdown stage; only a problem like this one needs it again.
+  const text = readFileSync(file.path, { encoding: 'utf8', flag: 'r' });
   const match = new RegExp(`^${key}\\s*:`, 'm').exec(text);
   return match ? text.slice(0, match.index).split('\n').length : 1;
 }

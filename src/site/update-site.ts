@@ -54,11 +54,11 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
     if (file === previous.files[index] && story === previous.stories[index]) continue;
     const before = previous.stories[index];
     const old = previous.published[index];
-    const { html, hash } = file.data;
-    if (file.path !== previous.files[index]?.path || !story || !before || !old || html === undefined || hash === undefined) return undefined;
+    const { body, hash } = file.data;
+    if (file.path !== previous.files[index]?.path || !story || !before || !old || body === undefined || hash === undefined) return undefined;
     if (!samePlace(story, before) || file.messages.some((message) => message.fatal)) return undefined;
     snapshot ??= { stories: previous.stories.slice(), published: previous.published.slice(), list: previous.site.stories.slice() };
-    const entry: PublishedStory = { ...story, updated: updatedOf(story, file, config, options), html, hash, file };
+    const entry: PublishedStory = { ...story, updated: updatedOf(story, file, config, options), body, hash, file };
     snapshot.stories[index] = story;
     snapshot.published[index] = entry;
     snapshot.list[snapshot.list.indexOf(old)] = entry;

@@ -1,0 +1,67 @@
+// The persistent half of the build cache: what every story's per-file stages made
+// (its frontmatter, links, images, messages, and where its rendered body is kept in
+// the body packs), one file for the whole site, so a build in a new process reads
+// none of the stories that did not change — a stat of each says so — and renders
+// only those that did. It is named by nothing but its folder: an index from another
+// version of Broadsheet or for another content folder, or one that fails its
+// checksum, is ignored and the build is cold. Deleting it at any time is safe.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { packStory, unpackStory, type PackedStory } from '../markdown/story-transfer.js';
+import type { CachedStory } from './build-cache.js';
+import { codeVersion } from './code-version.js';
+
+/** Where the CLI keeps the cache, under the site root, unless told otherwise. */
+export const CACHE_FOLDER = '.broadsheet-cache';
+
+const FILE = 'index.v8';
+/** Bumped when the shape of an entry changes. */
+const FORMAT = 2;
+
+interface Saved {
+  format: number;
+  version: string;
+  contentDir: string;
+  stories: Array<[path: string, hash: string, signature: string | undefined, packed: PackedStory]>;
+}
+
+/** The stories as the last build left them, or an empty map when there is no index this build can trust. */
+export async function loadStoryIndex(dir: string, contentDir: string): Promise<Map<string, CachedStory>> {
+  const stories = new Map<string, CachedStory>();
+  let saved: Saved;
+  try {
+    const bytes = await readFile(join(dir, FILE));
+    const payload = bytes.subarray(20);
+    if (!createHash('sha1').update(payload).digest().equals(bytes.subarray(0, 20))) return stories;
+    saved = deserialize(payload) as Saved;
+  } catch {
+    return stories;
+  }
+  if (saved?.format !== FORMAT || saved.version !== (await codeVersion()) || saved.contentDir !== contentDir || !Array.isArray(saved.stories)) return stories;
+  for (const [path, hash, signature, packed] of saved.stories) {
+    stories.set(path, { hash, signature, file: unpackStory(path, packed), ownMessages: packed.messages.length });
+  }
+  return stories;
+}
+
+export async function saveStoryIndex(dir: string, contentDir: string, stories: ReadonlyMap<string, CachedStory>): Promise<void> {
+  const saved: Saved = {
+    format: FORMAT,
+    version: await codeVersion(),
+    contentDir,
+    stories: [...stories].map(([path, story]) => [path, story.hash, story.signature, packStory(story.file, { messages: story.ownMessages }).packed]),
+  };
+  const payload = serialize(saved);
+  const checksum = createHash('sha1').update(payload).digest();
+  const temporary = join(dir, `${FILE}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(temporary, Buffer.concat([checksum, payload]));
+    await rename(temporary, join(dir, FILE));
+  } catch {
+    // A full or read-only disk costs the next run its head start, not this build.
+    await rm(temporary, { force: true }).catch(() => {});
+  }
+}
