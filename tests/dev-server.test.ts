@@ -87,7 +87,7 @@ describe('dev server: static files', () => {
   });
 
   it('should survive a file vanishing while it is being served', async () => {
-    // sirv checks a file exists, then opens it; a rebuild can remove it in between.
+    // The server finds a file, then opens it; a rebuild can remove it in between.
     // Unguarded, the failed open is an unhandled stream error that ends the process.
     const page = join(dir, 'flicker.html');
     await writeFile(page, 'flicker');
