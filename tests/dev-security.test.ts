@@ -3,6 +3,8 @@
 // every disguise and symbolic links out of the folder get the site's 404 page,
 // exactly as a missing page does. Requests go over raw sockets, byte for byte as
 // written (fetch and http.request would normalise or refuse some of them).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -75,12 +77,7 @@ describe('dev server: where it listens', () => {
   });
 
   it.runIf(linux)('should pass `broadsheet dev --host` through to the server', async () => {
-    const site = await scratch();
-    await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
-    await writeFile(join(site, 'broadsheet.yaml'), 'title: Listening\nurl: https://example.org/\nupdated_from_git: false\n');
-    await mkdir(join(site, 'content'));
-    await writeFile(join(site, 'content', 'first.md'), '---\ntitle: First story\ndate: 2025-01-01\n---\n\nBody.\n');
-    const dev = await startDev(site, ['--host', '127.0.0.2']);
+    const dev = await startDev(await oneStorySite(), ['--host', '127.0.0.2']);
     try {
       const { hostname, port } = new URL(dev.url);
       expect(hostname).toBe('127.0.0.2');
@@ -90,7 +87,32 @@ describe('dev server: where it listens', () => {
       await dev.stop();
     }
   });
+
+  it('should refuse a port already taken, with the --port advice, through its server thread', async () => {
+    const taken = await startDevServer({ dir: await scratch(), port: 0 });
+    try {
+      const site = await oneStorySite();
+      const dev = spawn(process.execPath, [join(REPO, 'bin', 'broadsheet.js'), 'dev', '--port', new URL(taken.url).port, '--root', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      dev.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = (await once(dev, 'exit')) as [number];
+      expect(stderr).toMatch(new RegExp(`Port ${new URL(taken.url).port} on 127\\.0\\.0\\.1 is already in use.*--port`));
+      expect(code).toBe(2);
+    } finally {
+      await taken.close();
+    }
+  });
 });
+
+/** A site of one story, for the tests that need a whole `broadsheet dev`. */
+async function oneStorySite(): Promise<string> {
+  const site = await scratch();
+  await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
+  await writeFile(join(site, 'broadsheet.yaml'), 'title: One story\nurl: https://example.org/\nupdated_from_git: false\n');
+  await mkdir(join(site, 'content'));
+  await writeFile(join(site, 'content', 'first.md'), '---\ntitle: First story\ndate: 2025-01-01\n---\n\nBody.\n');
+  return site;
+}
 
 describe('dev server: nothing from outside the folder', () => {
   let root: string;

@@ -11,7 +11,8 @@ import { build, type BuildOptions, type BuildResult } from '../build.js';
 import { createBuildCache } from '../cache/build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
 import { createSyncedOutput, syncOutput } from '../write/sync-output.js';
-import { LIVE_RELOAD_TAG, startDevServer } from './server.js';
+import { LIVE_RELOAD_TAG } from './server.js';
+import { startDevServerThread } from './server-thread.js';
 import { createWatchQueue } from './watch-queue.js';
 import type { WatcherData, WatcherMessage } from './watcher-process.js';
 
@@ -42,7 +43,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   const dir = await mkdtemp(join(tmpdir(), 'broadsheet-dev-'));
   const cache = createBuildCache();
   const output = createSyncedOutput(dir, (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`));
-  const server = await startDevServer({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
+  const server = await startDevServerThread({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
 
   /** False when abandoned for newer changes (the watch queue runs the batch again). */
   let base = '';
