@@ -18,11 +18,13 @@ export interface DevProcess {
   rebuilds(): number;
   /** Still running. */
   alive(): boolean;
+  /** How long since it last printed anything, in ms. */
+  quietMs(): number;
   /** The folder it serves. */
   devDir(): Promise<string>;
   /** Polls until `check` holds; a timeout names what was awaited and shows the output. */
   waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, and wait for it to end; rejects unless it ends with status 0. */
+  /** SIGTERM, and wait for it to end; rejects unless it ends with status 0, having removed its dev folder. */
   stop(): Promise<void>;
 }
 
@@ -37,9 +39,14 @@ export async function startDev(site: string, args: string[] = []): Promise<DevPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let lastOutputAt = Date.now();
   let exit: string | undefined;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const print = (chunk: string) => {
+    output += chunk;
+    lastOutputAt = Date.now();
+  };
+  child.stdout.setEncoding('utf8').on('data', print);
+  child.stderr.setEncoding('utf8').on('data', print);
   const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => ((exit = signal ?? String(code)), resolve())));
   // Should the test process end abruptly, take the server with it.
   const kill = () => void child.kill('SIGKILL');
@@ -61,6 +68,7 @@ export async function startDev(site: string, args: string[] = []): Promise<DevPr
     output: () => output,
     rebuilds: () => output.split('\n').filter((line) => line.startsWith('Rebuilt after')).length,
     alive: () => exit === undefined,
+    quietMs: () => Date.now() - lastOutputAt,
     async devDir() {
       const names = (await readdir(tmp)).filter((name) => name.startsWith('broadsheet-dev-'));
       if (names.length !== 1) throw new Error(`Expected one dev folder in ${tmp}, found ${JSON.stringify(names)}`);
@@ -71,8 +79,10 @@ export async function startDev(site: string, args: string[] = []): Promise<DevPr
       if (exit === undefined) child.kill('SIGTERM');
       await exited;
       process.off('exit', kill);
+      const left = (await readdir(tmp).catch(() => [])).filter((name) => name.startsWith('broadsheet-dev-'));
       await rm(tmp, { recursive: true, force: true });
       if (exit !== '0') throw new Error(`broadsheet dev ended with ${exit} on SIGTERM, not 0; it printed:\n${output}`);
+      if (left.length > 0) throw new Error(`broadsheet dev left its dev folder behind in ${tmp}: ${left.join(', ')}`);
     },
   };
 }
