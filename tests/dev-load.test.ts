@@ -7,7 +7,7 @@
 // the guarantee. (`dev` answers on the thread that rebuilds, so what it costs to
 // answer one request, and how long a rebuild holds that thread, both show here.)
 import { execFileSync } from 'node:child_process';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -35,9 +35,12 @@ beforeAll(async () => {
   existing = ['/', '/page/2/', ...slugs.map((slug) => `/${slug}/`), `/assets/${stylesheet}`, '/feed.xml', '/sitemap.xml', '/robots.txt', '/404.html'];
 }, 300_000);
 
-afterAll(() => dev?.stop());
+afterAll(async () => {
+  await dev?.stop();
+  await rm(site, { recursive: true, force: true });
+});
 
-/** `SECONDS` of load on every address in turn; the status codes each address got. */
+/** `seconds` of load on every address in turn; the status codes each address got. */
 async function load(seconds: number) {
   const statuses = new Map<string, Map<number, number>>();
   const count = (path: string, status: number) => {
