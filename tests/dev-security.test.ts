@@ -88,16 +88,21 @@ describe('dev server: where it listens', () => {
     }
   });
 
-  it('should refuse a port already taken, with the --port advice, through its server thread', async () => {
+  it('should refuse a port already taken, with the --port advice, leaving no dev folder behind', async () => {
     const taken = await startDevServer({ dir: await scratch(), port: 0 });
     try {
       const site = await oneStorySite();
-      const dev = spawn(process.execPath, [join(REPO, 'bin', 'broadsheet.js'), 'dev', '--port', new URL(taken.url).port, '--root', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const tmp = await scratch();
+      const dev = spawn(process.execPath, [join(REPO, 'bin', 'broadsheet.js'), 'dev', '--port', new URL(taken.url).port, '--root', site], {
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       dev.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const [code] = (await once(dev, 'exit')) as [number];
       expect(stderr).toMatch(new RegExp(`Port ${new URL(taken.url).port} on 127\\.0\\.0\\.1 is already in use.*--port`));
       expect(code).toBe(2);
+      expect(await readdir(tmp)).toEqual([]);
     } finally {
       await taken.close();
     }

@@ -44,7 +44,11 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   const cache = createBuildCache();
   const output = createSyncedOutput(dir, (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`));
   // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
-  const server = await startDevServerThread({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  const server = await startDevServerThread({ dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }).catch(async (error: unknown) => {
+    // A taken port must not leave an empty dev folder behind in the temporary folder.
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
 
   let base = '';
   // Aborted by close(), so a rebuild under way stops before it writes into a folder about to be removed.
