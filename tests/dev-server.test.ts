@@ -87,7 +87,7 @@ describe('dev server: static files', () => {
   });
 
   it('should survive a file vanishing while it is being served', async () => {
-    // sirv checks a file exists, then opens it; a rebuild can remove it in between.
+    // The server finds a file, then opens it; a rebuild can remove it in between.
     // Unguarded, the failed open is an unhandled stream error that ends the process.
     const page = join(dir, 'flicker.html');
     await writeFile(page, 'flicker');
@@ -163,6 +163,19 @@ describe('dev server: static files', () => {
     expect(res.status).toBe(404);
     expect(res.body).not.toContain(SECRET);
     expect(res.body).not.toContain('root:');
+  });
+
+  it('should stream a file larger than a megabyte whole, and give HEAD its length', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7, 'broadsheet');
+    await writeFile(join(dir, 'assets', 'big.png'), big);
+    const res = await fetch(server.url + 'assets/big.png');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('content-length')).toBe(String(big.length));
+    expect(Buffer.from(await res.arrayBuffer()).equals(big)).toBe(true);
+    const head = await fetch(server.url + 'assets/big.png', { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(big.length));
+    expect(await head.text()).toBe('');
   });
 
   it('should answer HEAD without a body', async () => {

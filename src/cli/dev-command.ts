@@ -30,7 +30,11 @@ export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal
         if (result.ok) io.stdout(`${what}: ${plural(result.pages, 'page')}, ${result.rendered} rendered, in ${Math.round(ms)} ms${warnings ? `, ${plural(warnings, 'warning')}` : ''}.\n`);
         else io.stderr(`${tally(errors, warnings)}; still serving the last good build. Fix and save to rebuild.\n`);
       },
-      onCrash: (error) => io.stderr(`broadsheet: internal error during rebuild: ${error.message}\n`),
+      onCrash(error) {
+        // A content folder deleted or moved away mid-session: the writer's to fix, not a bug.
+        if (error instanceof UsageError) io.stderr(`${error.message}; still serving the last good build. Put it back to rebuild.\n`);
+        else io.stderr(`broadsheet: internal error during rebuild: ${error.message}\n`);
+      },
     });
   } catch (error) {
     if ((error as Error).message.includes('--port')) throw new UsageError((error as Error).message);

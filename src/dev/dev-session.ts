@@ -8,11 +8,12 @@ import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build, closeBuildCache, type BuildOptions, type BuildResult } from '../build.js';
+import { build, closeBuildCache, UsageError, type BuildOptions, type BuildResult } from '../build.js';
 import { createBuildCache } from '../cache/build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
 import { openOutput, type Output } from '../write/output.js';
-import { LIVE_RELOAD_TAG, startDevServer } from './server.js';
+import { LIVE_RELOAD_TAG } from './server.js';
+import { startDevServerThread } from './server-thread.js';
 import { createWatchQueue } from './watch-queue.js';
 import type { WatcherData, WatcherMessage } from './watcher-process.js';
 
@@ -43,11 +44,27 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   const dir = await mkdtemp(join(tmpdir(), 'broadsheet-dev-'));
   const cache = createBuildCache();
   const output = servedUnderBasePath(openOutput(join(dir, 'site'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`) }));
-  const server = await startDevServer({ dir: output.dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
+  const server = await startDevServerThread({ dir: output.dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }).catch(async (error: unknown) => {
+    // A taken port must not leave an empty dev folder behind in the temporary folder.
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
 
+  // Aborted by close(), so a rebuild under way stops before it writes into a folder about to be removed.
+  const closing = new AbortController();
+  // After a rebuild that threw (a vanished content folder is a UsageError), the
+  // paths of its batch were never applied to the cache, and when a watched folder
+  // itself comes or goes nothing says which files it holds: the next rebuild
+  // checks every file (a build without `changed`), with the warm cache.
+  let checkEverything = false;
+  const watchedFolders = [options.content, options.templates];
   /** False when abandoned for newer changes (the watch queue runs the batch again). */
-  const rebuild = async (changed?: ReadonlySet<string>, signal?: AbortSignal): Promise<boolean> => {
+  const rebuild = async (batch?: ReadonlySet<string>, batchSignal?: AbortSignal): Promise<boolean> => {
     const started = performance.now();
+    const changed = checkEverything || watchedFolders.some((folder) => batch?.has(folder)) ? undefined : batch;
+    checkEverything = false;
+    const signal = batchSignal ? AbortSignal.any([batchSignal, closing.signal]) : closing.signal;
     try {
       const result = await build({
         root: options.root,
@@ -63,10 +80,13 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
         output,
       });
       if (result.aborted) return false;
-      options.onBuild(result, performance.now() - started, changed);
+      options.onBuild(result, performance.now() - started, batch);
       if (result.ok) server.reload();
       else server.showError(options.describe(result));
     } catch (error) {
+      checkEverything = true;
+      // The writer's to fix (the content folder was deleted), not a bug: say so over the page too.
+      if (error instanceof UsageError) server.showError(error.message);
       options.onCrash(error as Error);
     }
     return true;
@@ -98,6 +118,10 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
     idle: () => queue.idle(),
     async close() {
       queue.close();
+      // Removing the folder under a rebuild that is still writing would fail it, or
+      // leave a half-written copy behind in the temporary folder.
+      closing.abort();
+      await queue.idle();
       if (watcher.connected) watcher.send('close');
       await new Promise((exited) => (watcher.exitCode !== null ? exited(null) : watcher.once('exit', exited)));
       await server.close();

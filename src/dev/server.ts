@@ -1,12 +1,9 @@
 // The `broadsheet dev` HTTP server: the dev folder as a CDN would serve it, plus
 // a live-reload channel. Pages are told to reload (or to show the build error)
 // over server-sent events, which need no library on either side.
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import sirv from 'sirv';
+import { findFile, sendFile } from './static-files.js';
 
 export interface DevServerOptions {
   /** The folder to serve; read from disk on every request, so a rebuild shows at once. */
@@ -86,17 +83,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const host = options.host ?? defaults.host;
   const port = options.port ?? defaults.port;
   const events = createEventChannel();
-  const serveStatic = sirv(options.dir, {
-    dev: true,
-    extensions: ['html'],
-    // In dev nothing may be cached: a stale page or stylesheet would hide the rebuild.
-    setHeaders: (res) => res.setHeader('Cache-Control', 'no-store'),
-  });
-  const notFound = (res: ServerResponse) => sendNotFound(res, options.dir);
 
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+      sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
     const path = pathOf(req);
@@ -105,13 +95,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }).end(LIVE_RELOAD_SCRIPT);
       return;
     }
-    // sirv opens the file after checking it exists; a rebuild swapping the folder
-    // in between must cost one failed response, not an unhandled stream error.
-    res.once('pipe', (source: Readable) => source.once('error', () => res.destroy()));
+    // A throw here would be an uncaught exception, and end `broadsheet dev`.
     try {
-      serveStatic(req, res, () => notFound(res));
+      const file = findFile(options.dir, req.url ?? '/');
+      if (!file || !sendFile(req, res, file)) sendNotFound(req, res, options.dir);
     } catch {
-      void notFound(res);
+      if (res.headersSent) res.destroy();
+      else sendText(res, 404, 'Not found\n');
     }
   });
 
@@ -175,11 +165,14 @@ function createEventChannel() {
 }
 
 /** The site's own 404 page when it has one, as the CDN would serve it. */
-async function sendNotFound(res: ServerResponse, dir: string): Promise<void> {
-  if (res.headersSent) return void res.destroy();
-  const page = await readFile(join(dir, '404.html')).catch(() => null);
-  if (page) res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(page);
-  else res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('Not found\n');
+function sendNotFound(req: IncomingMessage, res: ServerResponse, dir: string): void {
+  const page = findFile(dir, '/404.html');
+  if (page && sendFile(req, res, page, 404)) return;
+  sendText(res, 404, 'Not found\n');
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers }).end(text);
 }
 
 function pathOf(req: IncomingMessage): string {
