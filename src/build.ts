@@ -11,6 +11,7 @@ import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
 import { loadStories } from './content/load-stories.js';
+import { markdownOptions } from './markdown/processor.js';
 import { renderFeeds } from './discovery/feeds.js';
 import { renderRobots } from './discovery/robots.js';
 import { renderSitemaps } from './discovery/sitemaps.js';
@@ -104,6 +105,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     store,
     onRender: () => void storiesRendered++,
     contentDir: paths.content,
+    markdown: markdownOptions(config),
     changed: options.changed,
     onProgress: reporting ? (done, total) => progress({ stage: 'read', done, total }) : undefined,
   });
@@ -162,7 +164,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const sitemaps = renderSitemaps(site, cache);
   const made = [...collectMedia(site), ...renderFeeds(site, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
   const files = [...pages, ...assets.files, ...made];
-  const generated = markChanged(cache, [...made, renderHeaders(basePath, files)]);
+  const generated = markChanged(cache, [...made, renderHeaders(basePath, files, site.config.embeds)]);
   const output = [...pages, ...assets.files, ...generated.files];
   // Links are checked against the pages the site will have: only meaningful once every page rendered.
   if (!hasErrors(problems())) checkLinks(site, output.map((file) => file.path), cache.links);

@@ -13,6 +13,7 @@ import { build } from '../src/build.js';
 import { createBuildCache } from '../src/cache/build-cache.js';
 import { discoverStories } from '../src/content/discover.js';
 import { loadStories, POOL_FROM } from '../src/content/load-stories.js';
+import type { MarkdownOptions } from '../src/markdown/processor.js';
 import { formatMessages } from '../src/report/messages.js';
 import { REPO, scratch, snapshotTree } from './helpers.js';
 
@@ -131,6 +132,29 @@ describe('rendering on worker threads', () => {
     expect(harbour?.data.media?.[0]?.bytes).toBeInstanceOf(Buffer);
     expect(harbour?.data.story?.date).toEqual({ iso: '2025-03-04T10:00:00Z', time: Date.parse('2025-03-04T10:00:00Z') });
     expect(pooled.filter((file) => file.messages.some((message) => message.fatal)).length).toBe(Object.keys(brokenStories).length + 1);
+  });
+
+  it("should render with the site's Markdown settings on the pool, as on one thread", async () => {
+    const embed = '<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video: the bridge"></iframe>';
+    const dir = await makeSite(POOL_FROM, {
+      'embeds/allowed.md': story('Allowed', `${embed}\n\n<b onclick="track()">Bold</b>`),
+      'embeds/other-host.md': story('Other host', '<iframe src="https://tracker.example/x" title="Poll"></iframe>'),
+    });
+    const paths = await discoverStories(join(dir, 'content'));
+    const markdown: MarkdownOptions = { rawHtml: 'sanitized', embeds: ['www.youtube-nocookie.com'] };
+    const loadWith = (threads: number, options = markdown) => loadStories(paths, { cache: createBuildCache(), contentDir: join(dir, 'content'), threads, markdown: options });
+    const one = await loadWith(1);
+    pools.workersOnly = true;
+    const pooled = await loadWith(2);
+    expect(pools).toMatchObject({ started: 1, closed: 1, here: 0 });
+    expect(pooled.map((file) => [messagesOf(file), file.data.html])).toEqual(one.map((file) => [messagesOf(file), file.data.html]));
+    const html = (files: VFile[], name: string) => files.find((file) => file.path?.endsWith(name))?.data.html;
+    expect(html(pooled, 'allowed.md')).toContain('<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video: the bridge" loading="lazy"');
+    expect(html(pooled, 'allowed.md')).toContain('<b>Bold</b>');
+    expect(pooled.find((file) => file.path?.endsWith('other-host.md'))?.messages.map((message) => message.ruleId)).toEqual(['markdown/embed-host']);
+    // And the other setting reaches the workers too.
+    const trusted = await loadWith(2, { ...markdown, rawHtml: 'trusted' });
+    expect(html(trusted, 'allowed.md')).toContain('<b onclick="track()">Bold</b>');
   });
 
   it('should report the same errors, in the same order, from a build on one thread and one on the pool', async () => {

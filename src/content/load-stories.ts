@@ -27,7 +27,7 @@ import { sep } from 'node:path';
 import { VFile } from 'vfile';
 import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
 import type { StoryStore } from '../cache/story-store.js';
-import { createMarkdownProcessor } from '../markdown/processor.js';
+import { processorFor, processorSettings, type MarkdownOptions } from '../markdown/processor.js';
 import { hashImage } from '../markdown/image-files.js';
 import { renderStory } from '../markdown/render-story.js';
 import { createRenderPool, type RenderPool } from '../markdown/worker-pool.js';
@@ -58,12 +58,19 @@ export interface LoadOptions {
   store?: StoryStore | undefined;
   /** Called for each story rendered, rather than reused from the cache or the store. */
   onRender?: () => void;
+  /** The settings the Markdown stage depends on (markdownOptions(config)). Default: its defaults. */
+  markdown?: MarkdownOptions | undefined;
 }
 
 export async function loadStories(paths: readonly string[], options: LoadOptions): Promise<VFile[]> {
-  const { cache, changed } = options;
+  const { cache } = options;
   const files: VFile[] = new Array(paths.length);
-  const renderHere = (path: string, bytes: Uint8Array, contentDir: string) => renderStory((cache.processor ??= createMarkdownProcessor()), path, bytes, contentDir);
+  const previous = cache.processor;
+  const processor = (cache.processor = processorFor(previous, options.markdown));
+  // Other Markdown settings than the cached stories were rendered with: none is trusted unread, and none matches its key.
+  const changed = previous && previous !== processor ? undefined : options.changed;
+  const settings = processorSettings(processor);
+  const renderHere = (path: string, bytes: Uint8Array, contentDir: string) => renderStory(processor, path, bytes, contentDir);
 
   const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
@@ -75,7 +82,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
       fail(file, `Cannot read the story (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it is a readable file`, undefined, 'content/read');
       return file;
     }
-    const key = hash(bytes);
+    const key = hash(settings, bytes);
     if (cached?.hash === key && (await sameImages(cached.file))) return reuse(cached);
     const stored = await options.store?.get(path, key);
     if (stored) {
@@ -84,7 +91,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     }
     options.onRender?.();
     // With a warm store most stories are found there: a pool starts only once enough are not.
-    if (++misses === POOL_AFTER && workers > 0) pool = createRenderPool({ size: workers, onThisThread: renderHere });
+    if (++misses === POOL_AFTER && workers > 0) pool = createRenderPool({ size: workers, onThisThread: renderHere, markdown: options.markdown });
     const file = (await pool?.render(path, bytes, options.contentDir)) ?? renderHere(path, bytes, options.contentDir);
     // Page keys build on this: a new photo under the same story must render the page again.
     const images = file.data.imageSources ?? [];

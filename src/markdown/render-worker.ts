@@ -1,7 +1,7 @@
 // One thread of the render pool (worker-pool.ts): builds the unified processor
 // once, then renders every story it is sent, in order, posting each back.
 import { parentPort } from 'node:worker_threads';
-import { createMarkdownProcessor } from './processor.js';
+import { createMarkdownProcessor, processorFor, type MarkdownOptions } from './processor.js';
 import { describeError, renderStory } from './render-story.js';
 import { packStory, type PackedStory } from './story-transfer.js';
 
@@ -9,6 +9,8 @@ export interface RenderTask {
   path: string;
   bytes: Uint8Array;
   contentDir: string;
+  /** The Markdown settings; the same for every task of a pool, so the processor is built again only for the first. */
+  markdown: MarkdownOptions | undefined;
 }
 
 /** Replies come in the order the tasks were sent. */
@@ -20,9 +22,10 @@ export type WorkerReply =
 
 const port = parentPort;
 if (port) {
-  const processor = createMarkdownProcessor();
+  let processor = createMarkdownProcessor();
   const reply = (message: WorkerReply, transfer: Parameters<typeof port.postMessage>[1] = []) => port.postMessage(message, transfer);
   port.on('message', (task: RenderTask) => {
+    processor = processorFor(processor, task.markdown);
     const file = renderStory(processor, task.path, task.bytes, task.contentDir);
     try {
       const { packed, transfer } = packStory(file);
