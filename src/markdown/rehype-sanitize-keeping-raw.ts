@@ -10,7 +10,7 @@ import { visit } from 'unist-util-visit';
 import { hasRaw } from './rehype-raw-html.js';
 
 export interface Options {
-  /** The schema for everything but raw HTML. Default: none (a schema is required). */
+  /** The schema for everything but raw HTML (the news schema). Required: there is no default. */
   schema: Schema;
 }
 

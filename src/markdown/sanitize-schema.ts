@@ -32,8 +32,10 @@ const srcSet = new RegExp(String.raw`^\s*${candidate}(?:\s*,\s*${candidate})*\s*
 // GitHub's schema allows some forty attributes on every element; this one allows
 // three, and lists the rest per element. Left out on purpose: `id` and `name`, which
 // name things in the DOM (a story's `<img name="getElementById">` could shadow what a
-// page script looks up), so user-written ones are dropped rather than prefixed, and a
-// raw heading gets its id from rehype-slug like a Markdown one; form attributes
+// page script looks up: pages have none, and the CSP forbids any, but that is the
+// second wall, and a site may add scripts), so user-written ones are dropped rather
+// than prefixed (a prefixed id would not match the writer's `#anchor` links either),
+// and a raw heading gets its id from rehype-slug like a Markdown one; form attributes
 // (forms are dropped); the presentational attributes HTML no longer has; `style`.
 const globals = ['dir', 'lang', 'title'];
 
