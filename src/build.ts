@@ -15,6 +15,7 @@ import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
 import { loadStories } from './content/load-stories.js';
+import { markdownOptions } from './markdown/processor.js';
 import { renderFeeds } from './discovery/feeds.js';
 import { renderRobots } from './discovery/robots.js';
 import { renderSitemaps } from './discovery/sitemaps.js';
@@ -97,7 +98,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const cache = options.cache ?? createBuildCache();
   const cacheDir = options.cacheDir ? resolve(paths.cwd, options.cacheDir) : undefined;
   // A cache's first build starts from the story index the last run saved.
-  if (cacheDir && cache.storyPaths === undefined) cache.stories = await loadStoryIndex(cacheDir, paths.content);
+  if (cacheDir && cache.storyPaths === undefined) ({ stories: cache.stories, settings: cache.settings } = await loadStoryIndex(cacheDir, paths.content));
   cache.packs ??= openBodyPacks((cacheDir && (await usableFolder(join(cacheDir, 'bodies')))) || (await mkdtemp(join(tmpdir(), 'broadsheet-bodies-'))));
   try {
     return await run(options, paths, cache);
@@ -121,7 +122,7 @@ export async function closeBuildCache(cache: BuildCache, { cacheDir, contentDir,
       for (const story of cache.stories.values()) if (story.file.data.body) byRef.set(story.file.data.body, story.file);
       await prunePacks(packs, byRef.keys(), (from, to) => void ((byRef.get(from) as VFile).data.body = to));
     }
-    await saveStoryIndex(cacheDir, contentDir, cache.stories);
+    await saveStoryIndex(cacheDir, contentDir, cache.stories, cache.settings);
     cache.unsaved = false;
   }
   packs.close();
@@ -156,6 +157,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
     packs,
     onRender: () => void storiesRendered++,
     contentDir: paths.content,
+    markdown: markdownOptions(config),
     changed: options.changed,
     onProgress: reporting ? (done, total) => progress({ stage: 'read', done, total }) : undefined,
   });
@@ -231,7 +233,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
     const sitemaps = renderSitemaps(site, cache);
     const made = [...assets.files, ...renderFeeds(site, bodyOf, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
     const written = [...pages.paths, ...media.map(({ media: item }) => item.output), ...made.map((file) => file.path)];
-    const headers = renderHeaders(basePath, written.map((path) => ({ path })));
+    const headers = renderHeaders(basePath, written.map((path) => ({ path })), site.config.embeds);
     for (const file of [...made, headers]) {
       const key = hash(file.contents);
       if (write.has(file.path, key)) write.keep(file.path, key);

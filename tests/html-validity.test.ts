@@ -1,10 +1,10 @@
 // Every page Broadsheet writes is valid HTML: html-validate with its recommended
 // rules reports nothing on any page of the example site, nor on a scratch site
 // that uses every Markdown feature a writer has (tables, footnotes, code, quotes,
-// nested lists), bylines, tags, sections, aliases, a lead image, pagination and
-// awkward headlines. And the lead article stays light: its HTML and stylesheets
+// nested lists, raw HTML the news schema keeps, an embed), bylines, tags, sections,
+// aliases, a lead image, pagination and awkward headlines. And the lead article stays light: its HTML and stylesheets
 // together are under 30 KB before compression.
-import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Element } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
@@ -106,6 +106,46 @@ second line.
 [^dispute]: The region says its share was 25 %.
 `;
 
+// Everything the news schema keeps of raw HTML (src/markdown/sanitize-schema.ts), and some of what it drops.
+const RAW_HTML = `<figure>
+  <img src="https://cdn.example.org/bridge.jpg" alt="Traffic on the bridge" width="1200" height="800" loading="lazy" onerror="alert(1)">
+  <figcaption>The first cars cross. <cite>Photo: Ana Beltrán</cite></figcaption>
+</figure>
+
+<picture>
+  <source srcset="https://cdn.example.org/bridge.avif 1x, https://cdn.example.org/bridge@2x.avif 2x" type="image/avif">
+  <img src="https://cdn.example.org/bridge.jpg" alt="The bridge from the water" width="800" height="533">
+</picture>
+
+<table>
+  <caption>Who pays (€m)</caption>
+  <colgroup><col><col span="2"></colgroup>
+  <thead><tr><th scope="col">Party</th><th scope="col">Share</th><th scope="col">Amount</th></tr></thead>
+  <tbody><tr><th scope="row">City</th><td>50 %</td><td>120.5</td></tr><tr><th scope="row">Others</th><td colspan="2">Disputed</td></tr></tbody>
+</table>
+
+<blockquote cite="https://council.example.org/minutes"><p>It is two years late.</p></blockquote>
+
+The <abbr title="European Central Bank">ECB</abbr> met on <time datetime="2025-03-04">Tuesday</time>: <q cite="https://ecb.example.org/">temporary</q>, <mark>25 basis points</mark>, <small>rounded</small>, <dfn>bp</dfn>, <cite>The Broadsheet</cite>.
+
+<details>
+<summary>How we counted</summary>
+
+We added the **council's** figures to the region's.
+
+</details>
+
+<video src="https://media.example.org/bridge.mp4" poster="https://media.example.org/bridge.jpg" width="640" height="360" preload="metadata" autoplay>
+  <track kind="captions" src="https://media.example.org/bridge.en.vtt" srclang="en" label="English" default>
+</video>
+
+<audio preload="none"><source src="https://media.example.org/interview.mp3" type="audio/mpeg"></audio>
+
+<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video: the mayor opens the bridge" width="560" height="315" frameborder="0" allow="autoplay"></iframe>
+
+<script>alert(1)</script><style>p { color: red }</style><p style="color: red" id="intro">Styled.</p>
+`;
+
 /** Stories for a scratch site that exercises every feature of a page, and enough of them to paginate. */
 function scratchStories(): Record<string, string> {
   const stories: Record<string, string> = {
@@ -134,6 +174,13 @@ summary: "Ünïcödé, “curly” and \\"straight\\" quotes, <angle brackets> &
 
 Ünïcödé in the body too: “¿Qué?” — 東京.
 `,
+    'raw-html.md': `---
+title: "Raw HTML, as a newsroom writes it"
+date: 2025-03-01T12:00:00Z
+summary: Figures, pictures, captioned tables, media and an embed, sanitized.
+---
+
+${RAW_HTML}`,
     'script-in-headline.md': `---
 title: "</script><script>alert(1)</script> and <!--<script> in a headline"
 date: 2025-03-02T12:00:00Z
@@ -206,6 +253,7 @@ describe('valid HTML: a site using every feature', () => {
     site = await scratch();
     await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
     await cp(join(REPO, 'broadsheet.yaml'), join(site, 'broadsheet.yaml'));
+    await appendFile(join(site, 'broadsheet.yaml'), 'embeds: [www.youtube-nocookie.com]\n');
     await mkdir(join(site, 'content'));
     for (const [name, text] of Object.entries(scratchStories())) await writeFile(join(site, 'content', name), text);
     await writeFile(join(site, 'content', 'photo.png'), png(8, 6));
@@ -227,6 +275,7 @@ describe('valid HTML: a site using every feature', () => {
       'harbour-bridge/index.html',
       'zurich-cafe/index.html',
       'script-in-headline/index.html',
+      'raw-html/index.html',
       'old-harbour-bridge/index.html',
       '2019/05/bridge.html',
     ])
@@ -237,6 +286,9 @@ describe('valid HTML: a site using every feature', () => {
     for (const element of ['<table', '<th', '<pre', '<code', '<blockquote', '<ol', '<ul', '<del', '<sup', '<h2', '<h3', '<hr', '<img', 'type="checkbox"'])
       expect(html, `harbour-bridge should have ${element}`).toContain(element);
     expect(html).toContain('data-footnotes');
+    const raw = await readFile(join(dist, 'raw-html/index.html'), 'utf8');
+    for (const element of ['<figure', '<figcaption', '<picture', '<source', '<caption', '<col', 'scope="row"', '<abbr', '<time', '<q', '<mark', '<details', '<video', '<track', '<audio', '<iframe'])
+      expect(raw, `raw-html should have ${element}`).toContain(element);
     expect(errors).toEqual([]);
   });
 });

@@ -82,6 +82,20 @@ describe('story images', () => {
     expect(await readFile(join(dir, 'dist/harbour/index.html'), 'utf8')).toContain(`<img src="../media/${name}" alt="Traffic on the bridge" width="3" height="2">`);
   });
 
+  it('should publish an image in a raw HTML figure like a Markdown one, and check it the same way', async () => {
+    const photo = png(3, 2);
+    const figure = '<figure>\n  <img src="photo.png" alt="Traffic on the bridge" width="999">\n  <figcaption>The bridge.</figcaption>\n</figure>\n\n<img src="mising.png" alt="Missing">';
+    const dir = await makeSite({ 'content/harbour.md': story('Harbour', figure), 'content/photo.png': photo, 'content/missing.png': photo });
+    const built = await buildSite(dir);
+    expect(built.messages).toEqual(['content/harbour.md:11:1  error  Cannot find the image `mising.png`: there is no file content/mising.png; did you mean `missing.png`?  (media/missing)']);
+    await rm(join(dir, 'content/harbour.md'));
+    await put(dir, 'content/harbour.md', story('Harbour', figure.slice(0, figure.indexOf('\n\n<img'))));
+    const fixed = await buildSite(dir);
+    expect(fixed.messages).toEqual([]);
+    expect(page(fixed, 'harbour')).toContain(`<figure>\n  <img src="../media/photo.${await sha8(photo)}.png" alt="Traffic on the bridge" width="3" height="2">\n  <figcaption>The bridge.</figcaption>\n</figure>`);
+    expect(media(fixed)).toEqual([`media/photo.${await sha8(photo)}.png`]);
+  });
+
   it('should write an image that two stories show only once', async () => {
     const photo = png(4, 4);
     const dir = await makeSite({

@@ -15,6 +15,7 @@ import { openBodyPacks } from '../src/cache/body-packs.js';
 import { createBuildCache } from '../src/cache/build-cache.js';
 import { discoverStories } from '../src/content/discover.js';
 import { loadStories, POOL_FROM } from '../src/content/load-stories.js';
+import type { MarkdownOptions } from '../src/markdown/processor.js';
 import { formatMessages } from '../src/report/messages.js';
 import { REPO, scratch, snapshotTree } from './helpers.js';
 
@@ -110,6 +111,8 @@ async function load(dir: string, threads: number) {
   const files = await loadStories(paths, { cache: createBuildCache(), contentDir: join(dir, 'content'), threads, packs });
   // Each thread appends to a pack of its own: what must match is the body itself, not where it was put.
   for (const file of files) if (file.data.body) Object.assign(file.data, { body: { html: packs.get(file.data.body), length: file.data.body.length } });
+  // An image's signature depends on how long ago it was written (file-signature.ts), not on the thread.
+  for (const file of files) for (const source of file.data.imageSources ?? []) delete source.signature;
   packs.close();
   return files;
 }
@@ -138,6 +141,35 @@ describe('rendering on worker threads', () => {
     expect(harbour?.data.media?.[0]).toMatchObject({ source: expect.stringMatching(/\.png$/), hash: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(harbour?.data.story?.date).toEqual({ iso: '2025-03-04T10:00:00Z', time: Date.parse('2025-03-04T10:00:00Z') });
     expect(pooled.filter((file) => file.messages.some((message) => message.fatal)).length).toBe(Object.keys(brokenStories).length + 1);
+  });
+
+  it("should render with the site's Markdown settings on the pool, as on one thread", async () => {
+    const embed = '<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video: the bridge"></iframe>';
+    const dir = await makeSite(POOL_FROM, {
+      'embeds/allowed.md': story('Allowed', `${embed}\n\n<b onclick="track()">Bold</b>`),
+      'embeds/other-host.md': story('Other host', '<iframe src="https://tracker.example/x" title="Poll"></iframe>'),
+    });
+    const paths = await discoverStories(join(dir, 'content'));
+    const markdown: MarkdownOptions = { rawHtml: 'sanitized', embeds: ['www.youtube-nocookie.com'] };
+    const loadWith = async (threads: number, options = markdown) => {
+      const packs = openBodyPacks(await mkdtemp(join(tmpdir(), 'broadsheet-test-bodies-')));
+      const files = await loadStories(paths, { cache: createBuildCache(), contentDir: join(dir, 'content'), threads, markdown: options, packs });
+      // The bodies as rendered, wherever each thread put them.
+      for (const file of files) if (file.data.body) file.data.html = packs.get(file.data.body);
+      return files;
+    };
+    const one = await loadWith(1);
+    pools.workersOnly = true;
+    const pooled = await loadWith(2);
+    expect(pools).toMatchObject({ started: 1, closed: 1, here: 0 });
+    expect(pooled.map((file) => [messagesOf(file), file.data.html])).toEqual(one.map((file) => [messagesOf(file), file.data.html]));
+    const html = (files: VFile[], name: string) => files.find((file) => file.path?.endsWith(name))?.data.html;
+    expect(html(pooled, 'allowed.md')).toContain('<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video: the bridge" loading="lazy"');
+    expect(html(pooled, 'allowed.md')).toContain('<b>Bold</b>');
+    expect(pooled.find((file) => file.path?.endsWith('other-host.md'))?.messages.map((message) => message.ruleId)).toEqual(['markdown/embed-host']);
+    // And the other setting reaches the workers too.
+    const trusted = await loadWith(2, { ...markdown, rawHtml: 'trusted' });
+    expect(html(trusted, 'allowed.md')).toContain('<b onclick="track()">Bold</b>');
   });
 
   it('should report the same errors, in the same order, from a build on one thread and one on the pool', async () => {

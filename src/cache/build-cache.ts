@@ -27,8 +27,10 @@ export interface BuildCache {
   /** The sorted story paths of the last build. */
   storyPaths: readonly string[] | undefined;
   stories: Map<string, CachedStory>;
-  /** Built on first use, then reused: building the unified processor costs more than running it once. */
+  /** Built on first use, then reused while the Markdown settings stay the same: building it costs more than running it once. */
   processor: MarkdownProcessor | undefined;
+  /** The Markdown settings `stories` were rendered with (processorSettings). */
+  settings: string | undefined;
   /** Where rendered bodies are kept (cache/body-packs.ts), opened on first use. */
   packs: BodyPacks | undefined;
   /** Stories were read or dropped since the story index was last saved. */
@@ -58,6 +60,7 @@ export function createBuildCache(): BuildCache {
     storyPaths: undefined,
     stories: new Map(),
     processor: undefined,
+    settings: undefined,
     packs: undefined,
     unsaved: false,
     sitemap: undefined,

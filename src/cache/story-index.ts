@@ -24,33 +24,37 @@ interface Saved {
   format: number;
   version: string;
   contentDir: string;
+  /** The Markdown settings the stories were rendered with. */
+  settings: string | undefined;
   stories: Array<[path: string, hash: string, signature: string | undefined, packed: PackedStory]>;
 }
 
-/** The stories as the last build left them, or an empty map when there is no index this build can trust. */
-export async function loadStoryIndex(dir: string, contentDir: string): Promise<Map<string, CachedStory>> {
+/** The stories as the last build left them (and its Markdown settings), or none when there is no index this build can trust. */
+export async function loadStoryIndex(dir: string, contentDir: string): Promise<{ stories: Map<string, CachedStory>; settings: string | undefined }> {
   const stories = new Map<string, CachedStory>();
+  const none = { stories, settings: undefined };
   let saved: Saved;
   try {
     const bytes = await readFile(join(dir, FILE));
     const payload = bytes.subarray(20);
-    if (!createHash('sha1').update(payload).digest().equals(bytes.subarray(0, 20))) return stories;
+    if (!createHash('sha1').update(payload).digest().equals(bytes.subarray(0, 20))) return none;
     saved = deserialize(payload) as Saved;
   } catch {
-    return stories;
+    return none;
   }
-  if (saved?.format !== FORMAT || saved.version !== (await codeVersion()) || saved.contentDir !== contentDir || !Array.isArray(saved.stories)) return stories;
+  if (saved?.format !== FORMAT || saved.version !== (await codeVersion()) || saved.contentDir !== contentDir || !Array.isArray(saved.stories)) return none;
   for (const [path, hash, signature, packed] of saved.stories) {
     stories.set(path, { hash, signature, file: unpackStory(path, packed), ownMessages: packed.messages.length });
   }
-  return stories;
+  return { stories, settings: saved.settings };
 }
 
-export async function saveStoryIndex(dir: string, contentDir: string, stories: ReadonlyMap<string, CachedStory>): Promise<void> {
+export async function saveStoryIndex(dir: string, contentDir: string, stories: ReadonlyMap<string, CachedStory>, settings: string | undefined): Promise<void> {
   const saved: Saved = {
     format: FORMAT,
     version: await codeVersion(),
     contentDir,
+    settings,
     stories: [...stories].map(([path, story]) => [path, story.hash, story.signature, packStory(story.file, { messages: story.ownMessages }).packed]),
   };
   const payload = serialize(saved);

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
+import { parseEmbedHost } from '../markdown/embeds.js';
 import { fail } from '../report/messages.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
 
@@ -94,6 +95,39 @@ export const configSchema = z.object({
   author: z.string({ error: 'Expected `author` to be a name, e.g. author: Ana Beltrán' }).trim().min(1, '`author` is empty').optional(),
   /** A story without `updated:` takes its file's last commit date, when the site is a git repository. Default: true. */
   updated_from_git: z.boolean({ error: 'Expected `updated_from_git` to be true or false' }).default(true),
+  /**
+   * Raw HTML in stories: `sanitized` keeps what the news schema allows (figures, tables,
+   * media, embeds from `embeds`) and drops scripts, event handlers and unsafe URLs;
+   * `trusted` keeps it as written, for newsrooms whose stories all come from trusted staff.
+   * Default: `sanitized`.
+   */
+  raw_html: z
+    .enum(['sanitized', 'trusted'], {
+      error: (issue) =>
+        `Expected \`raw_html\` to be sanitized (raw HTML in stories is cleaned of scripts and unsafe markup) or trusted (kept as written), got ${JSON.stringify(issue.input)}`,
+    })
+    .default('sanitized'),
+  /** Hosts, each optionally with a path, whose https pages stories may embed in an iframe, e.g. `[www.youtube-nocookie.com]`. Default: none. */
+  embeds: z
+    .array(
+      z.string({ error: 'Expected each `embeds` entry to be a host name, e.g. www.youtube-nocookie.com' }).transform((entry, context) => {
+        const parsed = parseEmbedHost(entry);
+        if (typeof parsed !== 'string') return `${parsed.host}${parsed.path}`;
+        context.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }),
+      { error: 'Expected `embeds` to be a list of hosts, e.g. embeds: [www.youtube-nocookie.com, player.vimeo.com]' },
+    )
+    .default([]),
+}).superRefine((config, context) => {
+  // An embed of the site itself would get its scripts and its origin back (the sandbox allows both for embeds).
+  // It runs even when other fields failed: then `url` may be no address, and `embeds` not a list.
+  const own = URL.canParse(config.url) ? new URL(config.url).host : undefined;
+  if (!own || !Array.isArray(config.embeds)) return;
+  config.embeds.forEach((entry, index) => {
+    if (entry.split('/')[0] !== own) return;
+    context.addIssue({ code: 'custom', path: ['embeds', index], message: `\`embeds\` cannot list the site's own host, ${own}: an embed runs with scripts in its own origin, which for this host is the site's; link to the page instead` });
+  });
 });
 
 export type SiteConfig = z.output<typeof configSchema>;

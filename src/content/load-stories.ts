@@ -30,7 +30,7 @@ import { sep } from 'node:path';
 import { VFile } from 'vfile';
 import type { BodyPacks } from '../cache/body-packs.js';
 import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
-import { createMarkdownProcessor } from '../markdown/processor.js';
+import { processorFor, processorSettings, type MarkdownOptions } from '../markdown/processor.js';
 import { hashImage } from '../markdown/image-files.js';
 import { renderStory } from '../markdown/render-story.js';
 import { createRenderPool, type RenderPool } from '../markdown/worker-pool.js';
@@ -62,18 +62,28 @@ export interface LoadOptions {
   packs: BodyPacks;
   /** Called for each story rendered, rather than reused from the cache or the store. */
   onRender?: () => void;
+  /** The settings the Markdown stage depends on (markdownOptions(config)). Default: its defaults. */
+  markdown?: MarkdownOptions | undefined;
 }
 
 export async function loadStories(paths: readonly string[], options: LoadOptions): Promise<VFile[]> {
-  const { cache, changed } = options;
+  const { cache } = options;
   const files: VFile[] = new Array(paths.length);
-  const renderHere = (path: string, bytes: Uint8Array, contentDir: string) => renderStory((cache.processor ??= createMarkdownProcessor()), path, bytes, contentDir, options.packs);
+  const previous = cache.processor;
+  const processor = (cache.processor = processorFor(previous, options.markdown));
+  const settings = processorSettings(processor);
+  // Other Markdown settings than the cached stories were rendered with: none is trusted unread (by the watcher
+  // or by its signature), and none matches its key.
+  const same = cache.settings === undefined || cache.settings === settings;
+  cache.settings = settings;
+  const changed = same ? options.changed : undefined;
+  const renderHere = (path: string, bytes: Uint8Array, contentDir: string) => renderStory(processor, path, bytes, contentDir, options.packs);
 
   const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
     // Before the read: a change after it shows as a new signature next time.
     const stats = await stat(path).catch(() => undefined);
-    if (cached && sameSignature(path, cached.signature, stats) && sameImages(cached.file)) return reuse(cached);
+    if (cached && same && sameSignature(path, cached.signature, stats) && sameImages(cached.file)) return reuse(cached);
     let bytes: Uint8Array;
     try {
       bytes = await readFile(path);
@@ -83,7 +93,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
       return file;
     }
     cache.unsaved = true;
-    const key = hash(bytes);
+    const key = hash(settings, bytes);
     const signature = fileSignature(path, stats);
     if (cached?.hash === key && sameImages(cached.file)) {
       cached.signature = signature;
@@ -91,7 +101,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     }
     options.onRender?.();
     // With a warm cache most stories are found there: a pool starts only once enough are not.
-    if (++misses === POOL_AFTER && workers > 0) pool = createRenderPool({ size: workers, bodies: options.packs.dir, onThisThread: renderHere });
+    if (++misses === POOL_AFTER && workers > 0) pool = createRenderPool({ size: workers, bodies: options.packs.dir, markdown: options.markdown, onThisThread: renderHere });
     const file = (await pool?.render(path, bytes, options.contentDir)) ?? renderHere(path, bytes, options.contentDir);
     // Page keys build on this: a new photo under the same story must render the page again.
     const images = file.data.imageSources ?? [];

@@ -1,41 +1,92 @@
 // Stage 3: Markdown → HTML. The unified processor is built once per build and
 // reused for every story (building it costs more than running it on a brief).
-import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
+// It depends on two settings, raw_html and embeds, so a build that finds them
+// changed (broadsheet.yaml edited during `dev`) builds a new one: processorFor.
+import rehypeSanitize from 'rehype-sanitize';
 import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
-import rehypeCollectLinks from './rehype-collect-links.js';
-import rehypeStoryImages from './rehype-story-images.js';
-import rehypeTableAlign from './rehype-table-align.js';
-import remarkTypography from './remark-typography.js';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
+import { unified, type PluggableList } from 'unified';
 import type { VFile } from 'vfile';
+import type { SiteConfig } from '../config/config.js';
 import { fail } from '../report/messages.js';
+import { embedHosts } from './embeds.js';
+import rehypeCollectLinks from './rehype-collect-links.js';
+import rehypeEmbeds from './rehype-embeds.js';
+import rehypeRawHtml from './rehype-raw-html.js';
+import rehypeSanitizeKeepingRaw from './rehype-sanitize-keeping-raw.js';
+import rehypeStoryImages from './rehype-story-images.js';
+import rehypeTableAlign from './rehype-table-align.js';
+import remarkTypography from './remark-typography.js';
+import { newsSchema } from './sanitize-schema.js';
 
-// GitHub's schema (no scripts, no event handlers, no javascript: URLs), without
-// its `user-content-` prefix on ids: raw HTML is already dropped by remark-rehype,
-// so the only ids left are the ones rehype-slug and the footnotes make.
-const sanitizeSchema: SanitizeSchema = { ...defaultSchema, clobberPrefix: '' };
-
-export function createMarkdownProcessor() {
-  return unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    // oldschool: `--` is an en dash, `---` an em dash, as in most newsroom style guides.
-    .use(remarkTypography, { dashes: 'oldschool' })
-    .use(remarkRehype)
-    .use(rehypeSanitize, sanitizeSchema)
-    .use(rehypeSlug)
-    // After sanitize, which would drop the classes and image sizes these two add.
-    .use(rehypeTableAlign)
-    .use(rehypeStoryImages)
-    .use(rehypeCollectLinks)
-    .use(rehypeStringify);
+export interface MarkdownOptions {
+  /** Raw HTML in a story: `sanitized` keeps what the news schema allows (sanitize-schema.ts), `trusted` keeps it as written. Default: `sanitized`. */
+  rawHtml: 'sanitized' | 'trusted';
+  /** Hosts, each optionally with a path (`www.google.com/maps/embed`), whose https pages a story may embed in an iframe. Default: none. */
+  embeds: readonly string[];
 }
 
-export type MarkdownProcessor = ReturnType<typeof createMarkdownProcessor>;
+export const defaults = { rawHtml: 'sanitized', embeds: [] } satisfies MarkdownOptions;
+
+/** The settings the Markdown stage depends on; without a valid config, the defaults. */
+export function markdownOptions(config: Pick<SiteConfig, 'raw_html' | 'embeds'> | undefined): MarkdownOptions {
+  return config ? { rawHtml: config.raw_html, embeds: config.embeds } : defaults;
+}
+
+function buildProcessor(options: MarkdownOptions) {
+  const schema = newsSchema(embedHosts(options.embeds));
+  // Sanitized: raw HTML is parsed, embeds are checked (with warnings), then the whole tree is sanitized.
+  // Trusted: what Markdown made is sanitized around the raw HTML, which is then parsed as written.
+  const raw: PluggableList =
+    options.rawHtml === 'trusted'
+      ? [[rehypeSanitizeKeepingRaw, { schema }], rehypeRawHtml]
+      : [rehypeRawHtml, [rehypeEmbeds, { hosts: embedHosts(options.embeds) }], [rehypeSanitize, schema]];
+  return (
+    unified()
+      .use(remarkParse)
+      .use(remarkGfm)
+      // oldschool: `--` is an en dash, `---` an em dash, as in most newsroom style guides.
+      .use(remarkTypography, { dashes: 'oldschool' })
+      .use(remarkRehype, { allowDangerousHtml: true })
+      .use(raw)
+      .use(rehypeSlug)
+      // After sanitize, which would drop the classes and image sizes these two add.
+      .use(rehypeTableAlign)
+      .use(rehypeStoryImages)
+      .use(rehypeCollectLinks)
+      .use(rehypeStringify)
+  );
+}
+
+export type MarkdownProcessor = ReturnType<typeof buildProcessor>;
+
+// What each processor was built with, as a string to compare.
+const settingsOf = new WeakMap<MarkdownProcessor, string>();
+
+export function createMarkdownProcessor(options: Partial<MarkdownOptions> = {}): MarkdownProcessor {
+  const settings = { ...defaults, ...options };
+  const processor = buildProcessor(settings);
+  settingsOf.set(processor, settingsKey(settings));
+  return processor;
+}
+
+/** `current` when it was built with these options, else a new processor for them. */
+export function processorFor(current: MarkdownProcessor | undefined, options: Partial<MarkdownOptions> | undefined): MarkdownProcessor {
+  const wanted = settingsKey({ ...defaults, ...options });
+  return current && settingsOf.get(current) === wanted ? current : createMarkdownProcessor(options);
+}
+
+/** The settings `processor` renders with, as a string that changes when they do (for cache keys). */
+export function processorSettings(processor: MarkdownProcessor): string {
+  return settingsOf.get(processor) ?? '';
+}
+
+function settingsKey(options: MarkdownOptions): string {
+  return JSON.stringify([options.rawHtml, options.embeds]);
+}
 
 /** Render `file.data.markdown` into `file.data.html`; failures become messages on the file. */
 export function renderMarkdown(processor: MarkdownProcessor, file: VFile): void {

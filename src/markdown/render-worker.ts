@@ -2,7 +2,7 @@
 // once, then renders every story it is sent, in order, posting each back.
 import { parentPort } from 'node:worker_threads';
 import { openBodyPacks, type BodyPacks } from '../cache/body-packs.js';
-import { createMarkdownProcessor } from './processor.js';
+import { createMarkdownProcessor, processorFor, type MarkdownOptions } from './processor.js';
 import { describeError, renderStory } from './render-story.js';
 import { packStory, type PackedStory } from './story-transfer.js';
 
@@ -12,6 +12,8 @@ export interface RenderTask {
   contentDir: string;
   /** The body packs folder: the rendered body is appended to this worker's own pack. */
   bodies: string;
+  /** The Markdown settings; the same for every task of a pool, so the processor is built again only for the first. */
+  markdown: MarkdownOptions | undefined;
 }
 
 /** Replies come in the order the tasks were sent. */
@@ -23,10 +25,11 @@ export type WorkerReply =
 
 const port = parentPort;
 if (port) {
-  const processor = createMarkdownProcessor();
+  let processor = createMarkdownProcessor();
   let packs: BodyPacks | undefined;
   const reply = (message: WorkerReply) => port.postMessage(message);
   port.on('message', (task: RenderTask) => {
+    processor = processorFor(processor, task.markdown);
     if (packs?.dir !== task.bodies) packs = openBodyPacks(task.bodies);
     const file = renderStory(processor, task.path, task.bytes, task.contentDir, packs);
     try {

@@ -12,6 +12,7 @@
 // then resolves `undefined` and the caller renders the story itself.
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { VFile } from 'vfile';
+import type { MarkdownOptions } from './processor.js';
 import { crashedStory, describeError } from './render-story.js';
 import type { RenderTask, WorkerReply } from './render-worker.js';
 import { unpackStory } from './story-transfer.js';
@@ -33,6 +34,8 @@ export interface PoolOptions {
   onThisThread?: ((path: string, bytes: Uint8Array, contentDir: string) => VFile) | undefined;
   /** Limits for each worker's heap and stack. Default: Node's. */
   resourceLimits?: ResourceLimits | undefined;
+  /** The Markdown settings, sent with every story. Default: the Markdown stage's defaults. */
+  markdown?: MarkdownOptions | undefined;
 }
 
 // Stories posted to a warm worker ahead of its replies.
@@ -140,7 +143,7 @@ export function createRenderPool(options: PoolOptions): RenderPool {
     render(path, bytes, contentDir) {
       if (closed) return Promise.resolve(undefined);
       return new Promise((done) => {
-        queue.push({ task: { path, bytes, contentDir, bodies: options.bodies }, done });
+        queue.push({ task: { path, bytes, contentDir, bodies: options.bodies, markdown: options.markdown }, done });
         dispatch();
       });
     },

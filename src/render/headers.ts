@@ -4,6 +4,7 @@
 // Both hosts apply every rule that matches a path and join a header set twice
 // with commas, so the caching rules are written never to overlap: the assets by
 // folder, the pages by URL shape (`:a` is one path segment).
+import { embedHosts, embedSources } from '../markdown/embeds.js';
 import type { OutputFile } from './pages.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -13,15 +14,25 @@ const PAGE = 'public, max-age=60, must-revalidate';
 const FEED = 'public, max-age=300, must-revalidate';
 
 // Stories never run script (sanitised bodies, no JavaScript in the templates); JSON-LD is data, not script.
-const SECURITY: ReadonlyArray<[string, string]> = [
-  ['Content-Security-Policy', "default-src 'self'; script-src 'none'; object-src 'none'; img-src 'self' https: data:; style-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"],
-  ['X-Content-Type-Options', 'nosniff'],
-  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
-];
+// This is the second wall: the first is the sanitized body, which has no script to run.
+// Audio and video, like images, may come from any https address (they cannot run script);
+// frames only from the hosts of the `embeds` setting, the only ones a story can embed.
+function security(embeds: readonly string[]): ReadonlyArray<[string, string]> {
+  const frames = embedSources(embedHosts(embeds));
+  const frameSrc = frames.length > 0 ? `; frame-src 'self' ${frames.join(' ')}` : '';
+  return [
+    ['Content-Security-Policy', `default-src 'self'; script-src 'none'; object-src 'none'; img-src 'self' https: data:; media-src 'self' https:${frameSrc}; style-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'`],
+    ['X-Content-Type-Options', 'nosniff'],
+    ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+  ];
+}
 
-/** `basePath`: where the site lives on its host (`/` or `/news/`); `files`: everything else the build writes. */
-export function renderHeaders(basePath: string, files: readonly Pick<OutputFile, 'path'>[]): OutputFile {
-  const rules: Array<[string, ReadonlyArray<[string, string]>]> = [[`${basePath}*`, SECURITY]];
+/**
+ * `basePath`: where the site lives on its host (`/` or `/news/`); `files`: everything else the build writes;
+ * `embeds`: the setting of that name, whose hosts the pages may frame.
+ */
+export function renderHeaders(basePath: string, files: readonly Pick<OutputFile, 'path'>[], embeds: readonly string[] = []): OutputFile {
+  const rules: Array<[string, ReadonlyArray<[string, string]>]> = [[`${basePath}*`, security(embeds)]];
   const cache = (pattern: string, value: string) => rules.push([basePath + pattern, [['Cache-Control', value]]]);
   cache('assets/*', IMMUTABLE);
   cache('media/*', IMMUTABLE);
