@@ -94,7 +94,7 @@ export function openOutput(out: string, options: OutputOptions = {}): Output {
         if (mine) live = mine.live;
         else if (side) {
           const manifest = await readManifest(layout, side);
-          if (manifest) ({ manifest: live, stray, refreshed } = await verify(layout.folder(side), manifest));
+          if (manifest) ({ manifest: live, stray, refreshed } = verify(layout.folder(side), manifest));
         }
         const spareSide: Side = side === 'a' ? 'b' : 'a';
         const spare = mine ? mine.spare : await readManifest(layout, spareSide);
