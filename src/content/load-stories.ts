@@ -32,6 +32,7 @@ import { hashImage } from '../markdown/image-files.js';
 import { renderStory } from '../markdown/render-story.js';
 import { createRenderPool, type RenderPool } from '../markdown/worker-pool.js';
 import { fail } from '../report/messages.js';
+import { readStoryFile } from './read-story-file.js';
 
 // Enough reads in flight to hide disk latency and keep every worker fed, few enough to stay within file handles.
 const CONCURRENCY = 64;
@@ -67,12 +68,10 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
 
   const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
+    const bytes = await readStoryFile(path, options.contentDir);
+    if (!(bytes instanceof Uint8Array)) {
       const file = new VFile({ path });
-      fail(file, `Cannot read the story (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it is a readable file`, undefined, 'content/read');
+      fail(file, bytes.reason, undefined, bytes.ruleId);
       return file;
     }
     const key = hash(bytes);
