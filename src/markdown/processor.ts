@@ -13,6 +13,7 @@ import remarkSmartypants from 'remark-smartypants';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import { fail } from '../report/messages.js';
+import { deepNestingInText, deepNestingInTree } from './nesting.js';
 
 // GitHub's schema (no scripts, no event handlers, no javascript: URLs), without
 // its `user-content-` prefix on ids: raw HTML is already dropped by remark-rehype,
@@ -41,10 +42,21 @@ export type MarkdownProcessor = ReturnType<typeof createMarkdownProcessor>;
 export function renderMarkdown(processor: MarkdownProcessor, file: VFile): void {
   const story = file.data.story;
   if (!story) return;
+  const tooDeep = deepNestingInText(story.markdown);
+  if (tooDeep) {
+    fail(file, tooDeep.reason, tooDeep.place, 'markdown/nesting');
+    return;
+  }
   try {
-    const tree = processor.runSync(processor.parse(story.markdown), file);
+    const parsed = processor.parse(story.markdown);
+    const tooDeepParsed = deepNestingInTree(parsed);
+    if (tooDeepParsed) {
+      fail(file, tooDeepParsed.reason, tooDeepParsed.place, 'markdown/nesting');
+      return;
+    }
+    const tree = processor.runSync(parsed, file);
     file.data.html = processor.stringify(tree, file);
   } catch (error) {
-    fail(file, `Cannot render the Markdown: ${(error as Error).message}`, undefined, 'markdown/render');
+    fail(file, `Cannot render the Markdown (${String((error as Error).message).split('\n')[0]}); if the story is unusually large or deeply nested, try splitting it, otherwise this is a bug in Broadsheet: please report it with this file`, undefined, 'markdown/render');
   }
 }
