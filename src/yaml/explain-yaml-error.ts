@@ -95,6 +95,13 @@ function explainOne(lines: string[], error: YAMLError, firstLine: number): Expla
       }
     }
   }
+  if (error.code === 'MULTIPLE_DOCS') {
+    // The `---` or `...` that ended the first document, at or before the second.
+    for (let index = line - 1; index >= 0; index--) {
+      const marker = /^(---|\.\.\.)\s*$/.exec(lines[index] ?? '')?.[1];
+      if (marker) return { reason: `This \`${marker}\` line ends the YAML early, so the lines after it are not read; remove it and keep every field in one block`, line: index + 1, column: 1 };
+    }
+  }
   if (error.code === 'DUPLICATE_KEY') {
     const key = TOP_KEY.exec(lines[line - 1] ?? '')?.[1];
     const first = lines.findIndex((text) => key !== undefined && TOP_KEY.exec(text)?.[1] === key);
