@@ -8,14 +8,15 @@
 //                 (the link a site path, the target exactly as the link holds it, e.g.
 //                 `content/back -> ..`). Made here rather than committed, so the case
 //                 says what it tests and a checkout that drops symlinks cannot hide it.
+//   files.json    optionally: files whose bytes an editor or git could change, or too
+//                 big to commit: site path → text (JSON escapes make a BOM, a control
+//                 character or a newline in a file name exact), or → { "start", "repeat",
+//                 "times", "end" } for the text `start + repeat × times + end`.
 // The site is assembled in a temp folder (the repo's templates/ and
 // broadsheet.yaml, then the case on top) with a previous build in dist/, which
 // a failed build must leave exactly as it was. Every case runs through
 // `broadsheet check` too, which prints the same lines and a shorter summary
 // (no "nothing was written", since check never writes), and writes nothing either.
-// Story text with bytes an editor or git could change (CRLF, a BOM, odd file
-// names, megabytes of generated text) is written by the tests in sites-odd.test.ts
-// and hostile-stories.test.ts instead.
 import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,9 @@ const CASES = join(REPO, 'tests', 'sites-invalid');
 const EXPECTED = 'expected.txt';
 const REMOVE = 'remove.txt';
 const SYMLINKS = 'symlinks.txt';
+const FILES = 'files.json';
+
+type Generated = string | { start?: string; repeat: string; times: number; end?: string };
 /** The `---js` case's frontmatter writes this file if it is ever run. */
 const EXECUTED = join(tmpdir(), 'broadsheet-frontmatter-was-executed');
 /** How build's summary line ends; check says only the count. */
@@ -44,8 +48,15 @@ async function assemble(name: string): Promise<string> {
   const site = await scratch();
   await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
   await cp(join(REPO, 'broadsheet.yaml'), join(site, 'broadsheet.yaml'));
-  await cp(from, site, { recursive: true, filter: (path) => ![EXPECTED, REMOVE, SYMLINKS].includes(relative(from, path)) });
+  await cp(from, site, { recursive: true, filter: (path) => ![EXPECTED, REMOVE, SYMLINKS, FILES].includes(relative(from, path)) });
   for (const path of await lines(join(from, REMOVE))) await rm(join(site, path.trim()), { recursive: true });
+  if (existsSync(join(from, FILES))) {
+    const files = JSON.parse(await readFile(join(from, FILES), 'utf8')) as Record<string, Generated>;
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(site, path)), { recursive: true });
+      await writeFile(join(site, path), typeof text === 'string' ? text : `${text.start ?? ''}${text.repeat.repeat(text.times)}${text.end ?? ''}`);
+    }
+  }
   for (const line of await lines(join(from, SYMLINKS))) {
     const [link, target] = line.split(' -> ').map((part) => part.trim());
     if (!link || !target) throw new Error(`${name}/${SYMLINKS}: expected \`link -> target\`, got "${line}"`);
