@@ -145,6 +145,7 @@ const HINTS: Partial<Record<string, string>> = {
   UNEXPECTED_TOKEN: QUOTE_HINT,
   MISSING_CHAR: '; a quoted value must end with the same quote it starts with',
   BAD_INDENT: '; line the field up with the others (no leading spaces before top-level keys)',
+  BAD_SCALAR_START: '; wrap the whole value in double quotes',
   TAB_AS_INDENT: '; indent with spaces, not tabs',
   DUPLICATE_KEY: '; keep one of them',
 };
