@@ -8,6 +8,7 @@
 //                 (the link a site path, the target exactly as the link holds it, e.g.
 //                 `content/back -> ..`). Made here rather than committed, so the case
 //                 says what it tests and a checkout that drops symlinks cannot hide it.
+//   fifos.txt     optionally: named pipes to make (mkfifo), one site path a line.
 //   files.json    optionally: files whose bytes an editor or git could change, or too
 //                 big to commit: site path → text (JSON escapes make a BOM, a control
 //                 character or a newline in a file name exact), or → { "start", "repeat",
@@ -17,6 +18,7 @@
 // a failed build must leave exactly as it was. Every case runs through
 // `broadsheet check` too, which prints the same lines and a shorter summary
 // (no "nothing was written", since check never writes), and writes nothing either.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,7 @@ const EXPECTED = 'expected.txt';
 const REMOVE = 'remove.txt';
 const SYMLINKS = 'symlinks.txt';
 const FILES = 'files.json';
+const FIFOS = 'fifos.txt';
 
 type Generated = string | { start?: string; repeat: string; times: number; end?: string };
 /** The `---js` case's frontmatter writes this file if it is ever run. */
@@ -48,7 +51,7 @@ async function assemble(name: string): Promise<string> {
   const site = await scratch();
   await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
   await cp(join(REPO, 'broadsheet.yaml'), join(site, 'broadsheet.yaml'));
-  await cp(from, site, { recursive: true, filter: (path) => ![EXPECTED, REMOVE, SYMLINKS, FILES].includes(relative(from, path)) });
+  await cp(from, site, { recursive: true, filter: (path) => ![EXPECTED, REMOVE, SYMLINKS, FILES, FIFOS].includes(relative(from, path)) });
   for (const path of await lines(join(from, REMOVE))) await rm(join(site, path.trim()), { recursive: true });
   if (existsSync(join(from, FILES))) {
     const files = JSON.parse(await readFile(join(from, FILES), 'utf8')) as Record<string, Generated>;
@@ -57,6 +60,7 @@ async function assemble(name: string): Promise<string> {
       await writeFile(join(site, path), typeof text === 'string' ? text : `${text.start ?? ''}${text.repeat.repeat(text.times)}${text.end ?? ''}`);
     }
   }
+  for (const path of await lines(join(from, FIFOS))) execFileSync('mkfifo', [join(site, path.trim())]);
   for (const line of await lines(join(from, SYMLINKS))) {
     const [link, target] = line.split(' -> ').map((part) => part.trim());
     if (!link || !target) throw new Error(`${name}/${SYMLINKS}: expected \`link -> target\`, got "${line}"`);

@@ -3,9 +3,10 @@
 // into a second folder), so reading follows a link only to a file inside the
 // content folder: one leading outside could publish any file the build can read
 // (`secret.md -> ../../.env`), and a dangling or looping link would otherwise be
-// reported as a bare ENOENT or ELOOP.
+// reported as a bare ENOENT or ELOOP. Only regular files are read: a pipe named
+// like a story would otherwise hold the build until something wrote to it.
 import { constants } from 'node:fs';
-import { lstat, readFile, readlink, realpath } from 'node:fs/promises';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 
 export interface StoryReadProblem {
@@ -13,20 +14,22 @@ export interface StoryReadProblem {
   ruleId: string;
 }
 
-// Reading with O_NOFOLLOW costs a regular file nothing extra and fails on a link (ELOOP;
-// EMLINK on FreeBSD), which is then followed by hand. Windows has no O_NOFOLLOW.
+// Opening with O_NOFOLLOW costs a regular file nothing extra and fails on a link (ELOOP;
+// EMLINK on FreeBSD), which is then followed by hand. O_NONBLOCK keeps opening a pipe from
+// waiting for a writer; it changes nothing for a regular file. Windows has neither.
 const NO_FOLLOW = constants.O_NOFOLLOW;
+const NO_WAIT = constants.O_NONBLOCK ?? 0;
 
 /** The bytes of the story at `path`, following a symlink only to a file inside `contentDir`. */
 export async function readStoryFile(path: string, contentDir: string): Promise<Uint8Array | StoryReadProblem> {
   try {
-    if (NO_FOLLOW !== undefined) return await readFile(path, { flag: constants.O_RDONLY | NO_FOLLOW });
-    if (!(await lstat(path)).isSymbolicLink()) return await readFile(path);
+    if (NO_FOLLOW === undefined && (await lstat(path)).isSymbolicLink()) return await readLinkedStory(path, contentDir);
+    return await readRegularFile(path, NO_FOLLOW ?? 0, (kind) => `This story is ${kind}, not a Markdown file; move it out of the content folder`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ELOOP' && code !== 'EMLINK') return unreadable(error);
+    if (code === 'ELOOP' || code === 'EMLINK') return readLinkedStory(path, contentDir);
+    return unreadable(error);
   }
-  return readLinkedStory(path, contentDir);
 }
 
 async function readLinkedStory(path: string, contentDir: string): Promise<Uint8Array | StoryReadProblem> {
@@ -47,10 +50,22 @@ async function readLinkedStory(path: string, contentDir: string): Promise<Uint8A
     };
   }
   try {
-    return await readFile(real);
+    return await readRegularFile(real, 0, (kind) => `This story is a symbolic link to ${kind} (\`${target}\`), not to a Markdown file; link a story file instead`, 'content/link');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { reason: `This story is a symbolic link to the folder \`${target}\`, not to a Markdown file; link a story file instead`, ruleId: 'content/link' };
     return unreadable(error);
+  }
+}
+
+/** The file's bytes if it is a regular file; else what it is, in `explain`'s words. */
+async function readRegularFile(path: string, flags: number, explain: (kind: string) => string, ruleId = 'content/read'): Promise<Uint8Array | StoryReadProblem> {
+  const handle = await open(path, constants.O_RDONLY | flags | NO_WAIT);
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) return { reason: explain('a folder'), ruleId };
+    if (!stats.isFile()) return { reason: explain('a pipe or device'), ruleId };
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 
