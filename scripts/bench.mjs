@@ -19,7 +19,7 @@
 // It prints figures only and asserts nothing about time. --huge adds 100,000 stories.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { devLatency } from './bench/dev-latency.mjs';
@@ -106,11 +106,13 @@ async function bench(size) {
     for (const target of targets) {
       const step = `${label}, run ${run}/${runs}, output on ${target.name}`;
       site.reset();
+      // The output and the builds behind it (write/output.ts): the next build starts from nothing.
       rmSync(target.out, { recursive: true, force: true });
+      rmSync(join(dirname(target.out), '.dist.builds'), { recursive: true, force: true });
       status(`${step}: cold build`);
       record(target, 'cold build', build(target.out));
       output ??= snapshot(target.out);
-      for (const name of site.leftovers(['dist'])) leftovers.add(name);
+      for (const name of site.leftovers(['dist', '.dist.builds'])) leftovers.add(name);
       for (const [scenario, edit] of REBUILDS) {
         status(`${step}: ${scenario}`);
         edit(site);

@@ -10,13 +10,14 @@ import { png, REPO, run, scratch, snapshotTree } from './helpers.js';
 
 // Every story file read, to see which a build did not need to read.
 const reads = vi.hoisted(() => ({ paths: [] as string[] }));
+// Stories are opened to be read (content/read-story-file.ts), never otherwise.
 vi.mock('node:fs/promises', async (original) => {
   const fs = await original<typeof import('node:fs/promises')>();
-  const readFile = (async (path: Parameters<typeof fs.readFile>[0], ...rest: unknown[]) => {
+  const open = (async (path: Parameters<typeof fs.open>[0], ...rest: unknown[]) => {
     if (typeof path === 'string' && path.endsWith('.md')) reads.paths.push(path);
-    return (fs.readFile as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fs.readFile;
-  return { ...fs, readFile, default: { ...fs, readFile } };
+    return (fs.open as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.open;
+  return { ...fs, open, default: { ...fs, open } };
 });
 afterEach(() => void (reads.paths = []));
 

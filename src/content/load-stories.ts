@@ -24,7 +24,7 @@
 // that second once per such burst, at the price of idle threads held all session
 // and a shutdown hook in the dev server: not worth it.
 import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { VFile } from 'vfile';
@@ -36,6 +36,7 @@ import { renderStory } from '../markdown/render-story.js';
 import { createRenderPool, type RenderPool } from '../markdown/worker-pool.js';
 import { fail } from '../report/messages.js';
 import { fileSignature, sameSignature } from './file-signature.js';
+import { readStoryFile } from './read-story-file.js';
 
 // Enough reads in flight to hide disk latency and keep every worker fed, few enough to stay within file handles.
 const CONCURRENCY = 64;
@@ -84,12 +85,10 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     // Before the read: a change after it shows as a new signature next time.
     const stats = await stat(path).catch(() => undefined);
     if (cached && same && sameSignature(path, cached.signature, stats) && sameImages(cached.file)) return reuse(cached);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
+    const bytes = await readStoryFile(path, options.contentDir);
+    if (!(bytes instanceof Uint8Array)) {
       const file = new VFile({ path });
-      fail(file, `Cannot read the story (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it is a readable file`, undefined, 'content/read');
+      fail(file, bytes.reason, undefined, bytes.ruleId);
       return file;
     }
     cache.unsaved = true;

@@ -7,7 +7,7 @@ import { VFile } from 'vfile';
 import type { BodyRef } from '../cache/body-packs.js';
 import { fail, type Place } from '../report/messages.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
-import { frontmatterSchema, SLUG, type StoryDate } from './story-schema.js';
+import { describeUnprintable, frontmatterSchema, SLUG, UNPRINTABLE, type StoryDate } from './story-schema.js';
 
 export interface Story {
   slug: string;
@@ -66,9 +66,21 @@ declare module 'vfile' {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The largest story, 2 MB: twenty times a very long feature (about 100 KB), and a
+ * few seconds of Markdown work. A bigger file is a paste gone wrong or a data dump,
+ * and would hold every build up for minutes.
+ */
+export const MAX_STORY_BYTES = 2 * 2 ** 20;
+
 /** Decode and parse a story file's bytes; problems are recorded on the returned file. */
 export function storyFromBytes(path: string, bytes: Uint8Array): VFile {
   const file = new VFile({ path });
+  if (bytes.length > MAX_STORY_BYTES) {
+    const size = (bytes.length / 2 ** 20).toFixed(1);
+    fail(file, `The story is ${size} MB, and a story may be at most ${MAX_STORY_BYTES / 2 ** 20} MB (a long feature is about 0.1 MB); split it into several stories, or link to large data rather than pasting it in`, undefined, 'content/too-large');
+    return file;
+  }
   if (bytes.includes(0)) {
     fail(file, 'The file contains NUL bytes: it looks binary, not a Markdown story; move it out of content/', undefined, 'content/encoding');
     return file;
@@ -83,8 +95,21 @@ export function storyFromBytes(path: string, bytes: Uint8Array): VFile {
   // Windows line endings would otherwise end up inside titles and the body HTML.
   text = text.replace(/\r\n?/g, '\n');
   file.value = text;
+  if (reportUnprintable(file, text)) return file;
   parseStory(file, text);
   return file;
+}
+
+/** Each line's first character that no page or feed may hold (see UNPRINTABLE); whether there was one. */
+function reportUnprintable(file: VFile, text: string): boolean {
+  if (!UNPRINTABLE.test(text)) return false;
+  text.split('\n').forEach((line, index) => {
+    const found = UNPRINTABLE.exec(line);
+    if (!found) return;
+    const reason = `This line holds ${describeUnprintable(found[0])}, which no web page or feed may contain; delete it (it is invisible, and often comes with text pasted from another program)`;
+    fail(file, reason, { line: index + 1, column: found.index + 1 }, 'content/control-character');
+  });
+  return true;
 }
 
 /** Where decoding first fails, as a place: the lossy decoder marks the spot with U+FFFD. */

@@ -21,7 +21,9 @@ export function parseStoryDate(text: string): StoryDate | undefined {
   const match = dateOnly ?? DATE_TIME.exec(text);
   if (!match) return undefined;
   const [, year, month, day, hour = '00', minute = '00', second = '00', zone] = match.map((part) => part);
-  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  // setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999.
+  const calendar = new Date(0);
+  calendar.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
   if (calendar.toISOString().slice(0, 10) !== `${year}-${month}-${day}`) return undefined;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
   const utc = dateOnly ? `${text}T00:00:00Z` : zone === undefined ? `${text}Z` : text;
@@ -29,8 +31,41 @@ export function parseStoryDate(text: string): StoryDate | undefined {
   return Number.isNaN(time) ? undefined : { iso: text, time };
 }
 
+/**
+ * Characters no page or feed may hold: C0 and C1 control characters but tab and line
+ * breaks (HTML calls them parse errors, XML forbids them), noncharacters such as
+ * U+FFFE, and lone surrogates, which a YAML escape like "\\ud800" can make.
+ */
+export const UNPRINTABLE = /(?![\t\n\r])[\p{Cc}\p{Noncharacter_Code_Point}\p{Cs}]/u;
+
+/** `the control character U+0007`, for messages: the character itself is invisible. */
+export function describeUnprintable(char: string): string {
+  const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  if (/\p{Cs}/u.test(char)) return `half a character (the lone surrogate ${code})`;
+  return /\p{Cc}/u.test(char) ? `the control character ${code}` : `the noncharacter ${code}`;
+}
+
+const printable = (field: string) => (value: string, context: z.RefinementCtx) => {
+  const found = UNPRINTABLE.exec(value);
+  if (found) context.addIssue({ code: 'custom', message: `\`${field}\` holds ${describeUnprintable(found[0])}, which no web page or feed may contain; remove it` });
+};
+
+/** What YAML's explicit tags (`!!binary`, `!!timestamp`, `!!set`, `!!omap`) turn a value into. */
+const TAGGED: Array<[new (...args: never[]) => object, string]> = [
+  [Uint8Array, 'binary data (the !!binary tag); remove the tag'],
+  [Date, 'a timestamp (the !!timestamp tag); remove the tag'],
+  [Set, 'a set (the !!set tag); remove the tag'],
+  [Map, 'ordered pairs (the !!omap or !!pairs tag); remove the tag'],
+];
+
 const describe = (value: unknown): string =>
-  value === null ? 'an empty value' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a set of fields' : `${typeof value} ${JSON.stringify(value)}`;
+  value === null
+    ? 'an empty value'
+    : Array.isArray(value)
+      ? 'a list'
+      : typeof value === 'object'
+        ? (TAGGED.find(([type]) => value instanceof type)?.[1] ?? 'a set of fields')
+        : `${typeof value} ${JSON.stringify(value)}`;
 
 const text = (field: string, example: string) =>
   z
@@ -43,7 +78,11 @@ const text = (field: string, example: string) =>
             : `Expected \`${field}\` to be text, got ${describe(issue.input)}; put it in quotes: ${field}: "${String(issue.input)}"`,
     })
     .trim()
-    .min(1, `\`${field}\` is empty; give it a value or remove the line`);
+    .min(1, `\`${field}\` is empty; give it a value or remove the line`)
+    .superRefine(printable(field));
+
+/** No story is older than this: a year such as 0025 is a typo for 2025, not an archive. */
+const FIRST_YEAR = 1000;
 
 const date = (field: string) =>
   z
@@ -55,6 +94,11 @@ const date = (field: string) =>
     })
     .transform((value, context) => {
       const parsed = parseStoryDate(value.trim());
+      const year = /^[+-]?(\d+)-\d\d-\d\d(?:T|$)/.exec(value.trim())?.[1];
+      if (year !== undefined && (year.length !== 4 || Number(year) < FIRST_YEAR)) {
+        context.addIssue({ code: 'custom', message: `Expected \`${field}\` to be in the years ${FIRST_YEAR} to 9999, got "${value}"; check the year` });
+        return z.NEVER;
+      }
       if (parsed) return parsed;
       context.addIssue({
         code: 'custom',
@@ -73,20 +117,25 @@ export const frontmatterSchema = z.object({
   section: text('section', 'World').optional(),
   tags: z
     .array(
-      z.string({ error: (issue) => `Expected each tag in \`tags\` to be text, got ${describe(issue.input)}; write each tag as a word or phrase, e.g. tags: [trade, energy]` }).trim().min(1, 'A tag in `tags` is empty; remove it'),
+      z.string({ error: (issue) => `Expected each tag in \`tags\` to be text, got ${describe(issue.input)}; write each tag as a word or phrase, e.g. tags: [trade, energy]` }).trim().min(1, 'A tag in `tags` is empty; remove it').superRefine(printable('tags')),
       { error: 'Expected `tags` to be a list, e.g. tags: [trade, energy]' },
     )
     .default([]),
   summary: text('summary', '"One sentence on what happened."').optional(),
   slug: z
-    .string({ error: 'Expected `slug` to be text such as mexico-rejects-troops' })
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `Expected \`slug\` to be text, got number ${JSON.stringify(issue.input)}; put it in quotes: slug: "${String(issue.input)}"`
+          : 'Expected `slug` to be text such as mexico-rejects-troops',
+    })
     .regex(SLUG, 'Expected `slug` to use only lowercase letters, digits and single hyphens, e.g. mexico-rejects-troops')
     .optional(),
   draft: z.boolean({ error: 'Expected `draft` to be true or false' }).default(false),
   /** The lead image, a file beside the story; checked and measured by the Markdown stage. */
   image: text('image', 'harbour-bridge.jpg').optional(),
   // Empty is allowed: `image_alt: ""` says the image shows nothing a reader needs.
-  image_alt: z.string({ error: (issue) => `Expected \`image_alt\` to be text describing the image, got ${describe(issue.input)}; write it in quotes: image_alt: "Traffic crossing the new bridge"` }).trim().optional(),
+  image_alt: z.string({ error: (issue) => `Expected \`image_alt\` to be text describing the image, got ${describe(issue.input)}; write it in quotes: image_alt: "Traffic crossing the new bridge"` }).trim().superRefine(printable('image_alt')).optional(),
   aliases: z
     .array(
       z

@@ -13,6 +13,7 @@ import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
 import { fail } from '../report/messages.js';
 import { embedHosts } from './embeds.js';
+import { deepNestingInText, deepNestingInTree } from './nesting.js';
 import rehypeCollectLinks from './rehype-collect-links.js';
 import rehypeEmbeds from './rehype-embeds.js';
 import rehypeRawHtml from './rehype-raw-html.js';
@@ -92,10 +93,21 @@ function settingsKey(options: MarkdownOptions): string {
 export function renderMarkdown(processor: MarkdownProcessor, file: VFile): void {
   const markdown = file.data.markdown;
   if (!file.data.story || markdown === undefined) return;
+  const tooDeep = deepNestingInText(markdown);
+  if (tooDeep) {
+    fail(file, tooDeep.reason, tooDeep.place, 'markdown/nesting');
+    return;
+  }
   try {
-    const tree = processor.runSync(processor.parse(markdown), file);
+    const parsed = processor.parse(markdown);
+    const tooDeepParsed = deepNestingInTree(parsed);
+    if (tooDeepParsed) {
+      fail(file, tooDeepParsed.reason, tooDeepParsed.place, 'markdown/nesting');
+      return;
+    }
+    const tree = processor.runSync(parsed, file);
     file.data.html = processor.stringify(tree, file);
   } catch (error) {
-    fail(file, `Cannot render the Markdown: ${(error as Error).message}`, undefined, 'markdown/render');
+    fail(file, `Cannot render the Markdown (${String((error as Error).message).split('\n')[0]}); if the story is unusually large or deeply nested, try splitting it, otherwise this is a bug in Broadsheet: please report it with this file`, undefined, 'markdown/render');
   }
 }

@@ -47,15 +47,21 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   const siteKey = hash(templates.key, configKey, options.assetsKey, sectionsKey);
   // A story's headline entry depends only on the story and the settings: reuse it across rebuilds
   // (the site model hands back the same story object while the story is unchanged).
+  // Its key comes from the fields the entry shows (its display date is the settings' work on
+  // `date.iso`), so only the pages rendered need the entry itself, with its formatted date.
   const entryOf = (story: PublishedStory) => {
-    const known = cache.headlines.get(story) as { configKey: string; view: HeadlineView; key: string } | undefined;
+    const known = cache.headlines.get(story) as { configKey: string; view: HeadlineView | undefined; key: string } | undefined;
     if (known?.configKey === configKey) return known;
-    const view = views.headline(story);
-    const entry = { configKey, view, key: hash(JSON.stringify(view)) };
+    const shown = [story.slug, story.title, story.summary ?? '', story.section ?? '', story.date.iso, story.isBrief ? 'brief' : 'story'];
+    const entry = { configKey, view: undefined, key: hash(configKey, JSON.stringify(shown)) };
     cache.headlines.set(story, entry);
     return entry;
   };
-  const views = createViews(site, { known: (story) => entryOf(story).view, bodyOf: options.bodyOf, logo: options.logo, shareImage: options.shareImage });
+  const viewOf = (story: PublishedStory) => {
+    const entry = entryOf(story);
+    return (entry.view ??= views.headline(story));
+  };
+  const views = createViews(site, { known: viewOf, bodyOf: options.bodyOf, logo: options.logo, shareImage: options.shareImage });
   const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map((story) => entryOf(story).key));
 
   const paths: string[] = [];

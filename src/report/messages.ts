@@ -34,18 +34,29 @@ export function hasErrors(files: readonly VFile[]): boolean {
 export function formatMessages(files: readonly VFile[], cwd: string): string[] {
   const lines: Array<{ key: [string, number, number]; text: string }> = [];
   for (const file of files) {
-    const path = file.path ? relative(cwd, file.path) || file.path : '<input>';
+    const path = printable(file.path ? relative(cwd, file.path) || file.path : '<input>');
     for (const message of file.messages) {
       const line = message.line ?? 1;
       const column = message.column ?? 1;
       const severity = message.fatal === true ? 'error' : 'warning';
       const rule = message.ruleId ? `  (${message.ruleId})` : '';
-      lines.push({ key: [path, line, column], text: `${path}:${line}:${column}  ${severity}  ${message.reason}${rule}` });
+      lines.push({ key: [path, line, column], text: `${path}:${line}:${column}  ${severity}  ${printable(message.reason)}${rule}` });
     }
   }
   lines.sort((a, b) => compareKeys(a.key, b.key));
   return lines.map((entry) => entry.text);
 }
+
+/**
+ * A file name or a quoted value may hold a line break or another control character
+ * (`a\nb.md`, `date: "2025-05-02\n"`): printed as is, it would split the line or
+ * drive the terminal. Shown escaped instead: `\n`, `\u0007`.
+ */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const ESCAPES: Partial<Record<string, string>> = { '\n': '\\n', '\r': '\\r' };
 
 function compareKeys(a: [string, number, number], b: [string, number, number]): number {
   if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;

@@ -20,7 +20,9 @@ const COLON_IN_VALUE = /^([A-Za-z_][\w-]*):[ \t]+([^\s"'[{|>&*!%@`#][^#]*?:\s.*)
 export function explainYamlErrors(text: string, errors: readonly YAMLError[], firstLine: number): Explanation[] | undefined {
   const lines = text.split('\n');
   const found: Explanation[] = [];
-  lines.forEach((line, index) => {
+  // Past a line that runs on into the story, the other lines are the story's, not mistakes in fields.
+  const runOn = runOnLine(lines);
+  lines.slice(0, runOn).forEach((line, index) => {
     const tab = /^ *\t/.exec(line);
     if (tab) {
       found.push({ reason: 'Tabs are not allowed as indentation; indent with spaces, not tabs', line: index + 1, column: tab[0].length });
@@ -62,10 +64,25 @@ export function explainYamlErrors(text: string, errors: readonly YAMLError[], fi
       });
     }
   });
+  if (runOn !== undefined) {
+    const last = lines.slice(0, runOn).findLastIndex((line) => TOP_KEY.test(line));
+    const close = last >= 0 ? `after the last field (line ${last + firstLine})` : 'where the fields end';
+    found.push({ reason: `This line is not a \`name: value\` field, so the frontmatter seems to run on into the story; add a \`---\` line ${close} to close it`, line: runOn + 1, column: 1 });
+  }
   if (found.length > 0) return found;
 
   const explained = errors.map((error) => explainOne(lines, error, firstLine));
   return explained.every((e) => e !== undefined) ? explained : undefined;
+}
+
+/**
+ * The first line, after a blank one, that starts at the margin and is neither a field,
+ * a list item nor a comment: story text, when the closing `---` was forgotten and the
+ * frontmatter ran on to a `---` rule further down.
+ */
+function runOnLine(lines: readonly string[]): number | undefined {
+  const index = lines.findIndex((line, at) => at > 0 && (lines[at - 1] ?? '').trim() === '' && /^[^\s#-]/.test(line) && !TOP_KEY.test(line) && !/^["'][^"']*["'][ \t]*:/.test(line));
+  return index < 0 ? undefined : index;
 }
 
 /** What follows the bracketed group a value starts with, or `undefined` if the group never closes (quotes respected). */
@@ -93,6 +110,13 @@ function explainOne(lines: string[], error: YAMLError, firstLine: number): Expla
       if (text.split(quote).length % 2 === 0) {
         return { reason: `This quoted value is never closed; end it with the same quote it starts with (${quote})`, line: index + 1, column: text.indexOf(quote) + 1 };
       }
+    }
+  }
+  if (error.code === 'MULTIPLE_DOCS') {
+    // The `---` or `...` that ended the first document, at or before the second.
+    for (let index = line - 1; index >= 0; index--) {
+      const marker = /^(---|\.\.\.)\s*$/.exec(lines[index] ?? '')?.[1];
+      if (marker) return { reason: `This \`${marker}\` line ends the YAML early, so the lines after it are not read; remove it and keep every field in one block`, line: index + 1, column: 1 };
     }
   }
   if (error.code === 'DUPLICATE_KEY') {

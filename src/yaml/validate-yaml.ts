@@ -7,6 +7,7 @@ import type { VFile } from 'vfile';
 import type { z } from 'zod';
 import { fail, warn, type Place } from '../report/messages.js';
 import { explainYamlErrors } from './explain-yaml-error.js';
+import { deepYaml, MAX_YAML_DEPTH } from './yaml-depth.js';
 
 export interface YamlSource {
   file: VFile;
@@ -25,8 +26,15 @@ const MAX_ALIAS_COUNT = 50;
 
 /** Parse and validate; `undefined` when there were errors (already recorded on the file). */
 export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, schema: Schema): z.output<Schema> | undefined {
+  const deep = deepYaml(source.text);
+  if (deep) {
+    const reason = `Lists and fields are nested more than ${MAX_YAML_DEPTH} levels deep here, and none needs more than two (tags: [a, b]); remove the extra brackets or indentation`;
+    fail(source.file, reason, { line: deep.line + source.firstLine - 1, column: deep.column }, `${source.rulePrefix}/yaml`);
+    return undefined;
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: true });
+  // logLevel: a key that is itself a list would make yaml print a warning of its own on stderr; it is reported as an unknown key.
+  const doc = parseDocument(source.text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
   const placeAt = (offset: number): Place => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: line + source.firstLine - 1, column: col };
@@ -124,7 +132,8 @@ function rangeStart(node: unknown): number {
 function report(source: YamlSource, error: YAMLError, placeAt: (offset: number) => Place, isError: boolean): void {
   // yaml's message ends with "at line N, column M:" and a code frame; we give the place separately.
   const first = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-  const reason = `${first.replace(/\.$/, '')}${HINTS[error.code] ?? ''}`;
+  const tag = error.code === 'TAG_RESOLVE_FAILED' ? /^Unresolved tag: (.*)$/.exec(first)?.[1]?.replace(/^tag:yaml\.org,2002:/, '!!') : undefined;
+  const reason = tag ? `The YAML tag \`${tag}\` means nothing here, so the value is read as plain text; remove the tag` : `${first.replace(/\.$/, '')}${HINTS[error.code] ?? ''}`;
   const record = isError ? fail : warn;
   record(source.file, reason, placeAt(error.pos[0]), `${source.rulePrefix}/yaml`);
 }
@@ -136,6 +145,7 @@ const HINTS: Partial<Record<string, string>> = {
   UNEXPECTED_TOKEN: QUOTE_HINT,
   MISSING_CHAR: '; a quoted value must end with the same quote it starts with',
   BAD_INDENT: '; line the field up with the others (no leading spaces before top-level keys)',
+  BAD_SCALAR_START: '; wrap the whole value in double quotes',
   TAB_AS_INDENT: '; indent with spaces, not tabs',
   DUPLICATE_KEY: '; keep one of them',
 };

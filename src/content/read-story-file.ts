@@ -1,0 +1,82 @@
+// Stage 1½: a story file's bytes, or a writer's reason why they cannot be had.
+// Discovery lists symbolic links named like stories (a writer may link one story
+// into a second folder), so reading follows a link only to a file inside the
+// content folder: one leading outside could publish any file the build can read
+// (`secret.md -> ../../.env`), and a dangling or looping link would otherwise be
+// reported as a bare ENOENT or ELOOP. Only regular files are read: a pipe named
+// like a story would otherwise hold the build until something wrote to it.
+import { constants } from 'node:fs';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
+
+export interface StoryReadProblem {
+  reason: string;
+  ruleId: string;
+}
+
+// Opening with O_NOFOLLOW costs a regular file nothing extra and fails on a link (ELOOP;
+// EMLINK on FreeBSD), which is then followed by hand. O_NONBLOCK keeps opening a pipe from
+// waiting for a writer; it changes nothing for a regular file. Windows has neither.
+const NO_FOLLOW = constants.O_NOFOLLOW;
+const NO_WAIT = constants.O_NONBLOCK ?? 0;
+
+/** The bytes of the story at `path`, following a symlink only to a file inside `contentDir`. */
+export async function readStoryFile(path: string, contentDir: string): Promise<Uint8Array | StoryReadProblem> {
+  try {
+    if (NO_FOLLOW === undefined && (await lstat(path)).isSymbolicLink()) return await readLinkedStory(path, contentDir);
+    return await readRegularFile(path, NO_FOLLOW ?? 0, (kind) => `This story is ${kind}, not a Markdown file; move it out of the content folder`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') return readLinkedStory(path, contentDir);
+    return unreadable(error);
+  }
+}
+
+async function readLinkedStory(path: string, contentDir: string): Promise<Uint8Array | StoryReadProblem> {
+  const target = await readlink(path).catch(() => '?');
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { reason: `This story is a symbolic link to \`${target}\`, which does not exist; restore that file, or delete the link`, ruleId: 'content/link' };
+    if (code === 'ELOOP') return { reason: `This story is a symbolic link that leads back to itself (\`${target}\`), so it has no text; delete the link`, ruleId: 'content/link' };
+    return unreadable(error);
+  }
+  if (!isInside(real, await realpath(contentDir))) {
+    return {
+      reason: `This story is a symbolic link to \`${target}\`, outside the content folder, so the build would publish a file from elsewhere on this machine; copy the file itself into the content folder`,
+      ruleId: 'content/outside',
+    };
+  }
+  try {
+    return await readRegularFile(real, 0, (kind) => `This story is a symbolic link to ${kind} (\`${target}\`), not to a Markdown file; link a story file instead`, 'content/link');
+  } catch (error) {
+    return unreadable(error);
+  }
+}
+
+/** The file's bytes if it is a regular file; else what it is, in `explain`'s words. */
+async function readRegularFile(path: string, flags: number, explain: (kind: string) => string, ruleId = 'content/read'): Promise<Uint8Array | StoryReadProblem> {
+  const handle = await open(path, constants.O_RDONLY | flags | NO_WAIT);
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) return { reason: explain('a folder'), ruleId };
+    if (!stats.isFile()) return { reason: explain('a pipe or device'), ruleId };
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+function unreadable(error: unknown): StoryReadProblem {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  if (code === 'EACCES' || code === 'EPERM') return { reason: `Cannot read the story: permission denied (${code}); make the file readable, e.g. chmod a+r`, ruleId: 'content/read' };
+  return { reason: `Cannot read the story (${code}); check that it is a readable file`, ruleId: 'content/read' };
+}
+
+/** Whether `path` is inside `folder` (not the folder itself). */
+function isInside(path: string, folder: string): boolean {
+  const inside = relative(folder, path);
+  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+}
