@@ -43,7 +43,7 @@ export interface DevSession {
 export async function startDevSession(options: DevOptions): Promise<DevSession> {
   const dir = await mkdtemp(join(tmpdir(), 'broadsheet-dev-'));
   const cache = createBuildCache();
-  const output = servedUnderBasePath(openOutput(join(dir, 'site'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`) }));
+  const output = servedUnderBasePath(openOutput(join(dir, 'site'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`), persist: false }));
   // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
   const server = await startDevServerThread({ dir: output.dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }).catch(async (error: unknown) => {
     // A taken port must not leave an empty dev folder behind in the temporary folder.

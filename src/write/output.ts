@@ -24,7 +24,7 @@ import { constants } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { hash } from '../cache/build-cache.js';
-import { currentOutput, forgetManifest, layoutOf, namesByFolder, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
+import { currentOutput, forgetManifest, layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
 import { listOutput, sameBytes } from './old-output.js';
 
 export interface WriteResult {
@@ -61,6 +61,12 @@ export interface Output {
 export interface OutputOptions {
   /** Applied to each HTML page before it is written (dev inserts its live-reload script). */
   transformHtml?: ((html: string) => string) | undefined;
+  /**
+   * Keep the manifests on disk for a later process. Default: true. Dev's private folder
+   * lives as long as its process, which knows them exactly: writing them would cost a
+   * rebuild as much as the rest of it at 10,000 stories.
+   */
+  persist?: boolean | undefined;
 }
 
 // Writes in flight: enough to keep the disk busy, few enough that pages are not held up in memory.
@@ -98,7 +104,7 @@ export function openOutput(out: string, options: OutputOptions = {}): Output {
         }
         const spareSide: Side = side === 'a' ? 'b' : 'a';
         const spare = mine ? mine.spare : await readManifest(layout, spareSide);
-        const state = { layout, current, side, spareSide, live, stray, refreshed, spare, transform: options.transformHtml };
+        const state = { layout, current, side, spareSide, live, stray, refreshed, spare, transform: options.transformHtml, persist: options.persist ?? true };
         return startWrite(state, release, (next) => (known = next));
       } catch (error) {
         await release();
@@ -121,6 +127,7 @@ interface State {
   refreshed: boolean;
   spare: Manifest | undefined;
   transform: ((html: string) => string) | undefined;
+  persist: boolean;
 }
 
 function startWrite(state: State, release: () => Promise<void>, remember: (known: { side: Side; live: Manifest; spare: Manifest | undefined }) => void): Promise<OutputWrite> {
@@ -145,7 +152,7 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
   // and a folder without one is emptied, since nothing says what is in it.
   const readySpare = () =>
     (spareReady ??= (async () => {
-      if (state.spare) return forgetManifest(layout, state.spareSide);
+      if (state.spare) return state.persist ? forgetManifest(layout, state.spareSide) : undefined;
       spareExisted = (await lstat(spareRoot).catch(() => undefined)) !== undefined;
       await rm(spareRoot, { recursive: true, force: true });
       await mkdir(spareRoot, { recursive: true });
@@ -243,7 +250,7 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         const same = state.side !== undefined && state.live !== undefined && !state.stray && written === 0 && removed === 0;
         if (same) {
           const live = { files: next, folders: (state.live as Manifest).folders };
-          if (state.refreshed) await writeManifest(layout, state.side as Side, live);
+          if (state.refreshed && state.persist) await writeManifest(layout, state.side as Side, live);
           remember({ side: state.side as Side, live, spare: state.spare });
           return { written: 0, kept: next.size, removed: 0, replaced: false };
         }
@@ -263,14 +270,14 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
           spareFiles.delete(path);
           touched.add(parentOf(path));
         }
-        await tidyFolders(spareRoot, spareFolders, next, touched);
-        await keepFolderTimes(spareRoot, liveRoot, spareFolders, touched, next);
+        await tidyFolders(spareRoot, spareFolders, touched);
+        await keepFolderTimes(spareRoot, liveRoot, spareFolders, touched);
         for (const folder of touched) {
           const stats = await lstat(join(spareRoot, folder)).catch(() => undefined);
           if (stats) spareFolders.set(folder, stats.mtimeMs);
         }
         const manifest: Manifest = { files: next, folders: spareFolders };
-        await writeManifest(layout, state.spareSide, manifest);
+        if (state.persist) await writeManifest(layout, state.spareSide, manifest);
         await swap(layout, state.spareSide, state.current.kind === 'folder' ? (state.side ?? otherSide(state.spareSide)) : undefined);
         // The old live build is the spare now, exactly as verified (an older folder of ours: unknown).
         remember({ side: state.spareSide, live: manifest, spare: state.live && !state.stray ? state.live : undefined });
@@ -296,13 +303,13 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
     await Promise.allSettled(inFlight);
     if (!spareReady || !(await spareReady.then(() => true, () => false))) return;
     if (!spareExisted) return void (await rm(spareRoot, { recursive: true, force: true }));
-    await tidyFolders(spareRoot, spareFolders, spareFiles, touched).catch(() => {});
+    await tidyFolders(spareRoot, spareFolders, touched).catch(() => {});
     for (const folder of touched) {
       const stats = await lstat(join(spareRoot, folder)).catch(() => undefined);
       if (stats) spareFolders.set(folder, stats.mtimeMs);
       else spareFolders.delete(folder);
     }
-    await writeManifest(layout, state.spareSide, { files: spareFiles, folders: spareFolders }).catch(() => {});
+    if (state.persist) await writeManifest(layout, state.spareSide, { files: spareFiles, folders: spareFolders }).catch(() => {});
     if (state.side && state.live) remember({ side: state.side, live: state.live, spare: { files: spareFiles, folders: spareFolders } });
   };
   return Promise.resolve(write);
@@ -317,16 +324,22 @@ function otherSide(side: Side): Side {
   return side === 'a' ? 'b' : 'a';
 }
 
-/** Remove the touched folders no file needs any more, deepest first. */
-async function tidyFolders(root: string, folders: Map<string, number>, files: ReadonlyMap<string, unknown>, touched: Set<string>): Promise<void> {
-  const needed = new Set<string>(['']);
-  for (const path of files.keys()) for (let at = parentOf(path); at !== '' && !needed.has(at); at = parentOf(at)) needed.add(at);
-  const gone = [...folders.keys()].filter((folder) => !needed.has(folder)).sort((a, b) => b.length - a.length);
-  for (const folder of gone) {
-    await rm(join(root, folder), { recursive: true, force: true });
+/**
+ * Remove the touched folders left empty, deepest first: only a folder something was
+ * removed from can have become empty, so this costs a look at each of those, not a
+ * pass over the site.
+ */
+async function tidyFolders(root: string, folders: Map<string, number>, touched: Set<string>): Promise<void> {
+  const candidates = [...touched].filter((folder) => folder !== '').sort((a, b) => b.length - a.length);
+  for (const folder of candidates) {
+    const entries = await readdir(join(root, folder)).catch(() => undefined);
+    if (entries === undefined || entries.length > 0) continue;
+    await rmdir(join(root, folder)).catch(() => {});
     folders.delete(folder);
     touched.delete(folder);
-    touched.add(parentOf(folder));
+    const parent = parentOf(folder);
+    touched.add(parent);
+    if (parent !== '' && !candidates.includes(parent)) candidates.push(parent);
   }
 }
 
@@ -335,16 +348,16 @@ async function tidyFolders(root: string, folders: Map<string, number>, files: Re
  * have if only its files had been rewritten in place: `rsync -a` then has nothing to say
  * about it. Only touched folders can differ from what the spare had before.
  */
-async function keepFolderTimes(spareRoot: string, liveRoot: string | undefined, folders: Map<string, number>, touched: Set<string>, files: ReadonlyMap<string, unknown>): Promise<void> {
+async function keepFolderTimes(spareRoot: string, liveRoot: string | undefined, folders: Map<string, number>, touched: Set<string>): Promise<void> {
   if (!liveRoot) return;
-  const names = namesByFolder(files.keys());
   for (const folder of touched) {
     if (!folders.has(folder)) continue;
     const before = await lstat(join(liveRoot, folder)).catch(() => undefined);
     if (!before?.isDirectory()) continue;
-    const entries = await readdir(join(liveRoot, folder)).catch(() => undefined);
-    const wanted = names.get(folder) ?? new Set<string>();
-    if (!entries || entries.length !== wanted.size || !entries.every((name) => wanted.has(name))) continue;
+    const [live, spare] = await Promise.all([readdir(join(liveRoot, folder)), readdir(join(spareRoot, folder))].map((names) => names.catch(() => undefined)));
+    if (!live || !spare || live.length !== spare.length) continue;
+    const wanted = new Set(spare);
+    if (!live.every((name) => wanted.has(name))) continue;
     await utimes(join(spareRoot, folder), before.atimeMs / 1000, before.mtimeMs / 1000);
   }
 }
