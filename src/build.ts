@@ -2,15 +2,12 @@
 // templates → pages → output. Every problem is collected as a message on its
 // file; with one error anywhere, nothing is written and the result says why.
 // A rebuild (dev) is this same function with a warm cache and the changed paths.
-import { constants, existsSync, statSync } from 'node:fs';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import { createBuildCache, hash, type BuildCache } from './cache/build-cache.js';
-import { openBodyPacks, prunePacks, type BodyRef } from './cache/body-packs.js';
 import { codeVersion } from './cache/code-version.js';
-import { loadStoryIndex, saveStoryIndex } from './cache/story-index.js';
+import { closeBuildCache, openBuildCache } from './cache/cache-files.js';
 import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
@@ -93,51 +90,19 @@ export interface BuildResult {
 /** A problem with how Broadsheet was called, rather than with the site. */
 export class UsageError extends Error {}
 
+export { closeBuildCache } from './cache/cache-files.js';
+
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const paths = resolvePaths(options);
   const cache = options.cache ?? createBuildCache();
   const cacheDir = options.cacheDir ? resolve(paths.cwd, options.cacheDir) : undefined;
   // A cache's first build starts from the story index the last run saved.
-  if (cacheDir && cache.storyPaths === undefined) ({ stories: cache.stories, settings: cache.settings } = await loadStoryIndex(cacheDir, paths.content));
-  cache.packs ??= openBodyPacks((cacheDir && (await usableFolder(join(cacheDir, 'bodies')))) || (await mkdtemp(join(tmpdir(), 'broadsheet-bodies-'))));
+  await openBuildCache(cache, cacheDir, paths.content);
   try {
     return await run(options, paths, cache);
   } finally {
     // The stories' results hold whatever the site's errors: a failed build leaves the next one its head start too.
     if (!options.cache) await closeBuildCache(cache, { cacheDir, contentDir: paths.content, pruned: !options.changed });
-  }
-}
-
-/**
- * Save what a cache learnt for the next run (`cacheDir`) and let go of its files; dev calls
- * this once, when it stops. `pruned`: the cache looked at every story, so the bodies no
- * story uses any more can go.
- */
-export async function closeBuildCache(cache: BuildCache, { cacheDir, contentDir, pruned }: { cacheDir: string | undefined; contentDir: string; pruned: boolean }): Promise<void> {
-  const packs = cache.packs;
-  if (!packs) return;
-  if (cacheDir && cache.unsaved) {
-    if (pruned) {
-      const byRef = new Map<BodyRef, VFile>();
-      for (const story of cache.stories.values()) if (story.file.data.body) byRef.set(story.file.data.body, story.file);
-      await prunePacks(packs, byRef.keys(), (from, to) => void ((byRef.get(from) as VFile).data.body = to));
-    }
-    await saveStoryIndex(cacheDir, contentDir, cache.stories, cache.settings);
-    cache.unsaved = false;
-  }
-  packs.close();
-  cache.packs = undefined;
-  if (!cacheDir || !packs.dir.startsWith(cacheDir)) await rm(packs.dir, { recursive: true, force: true });
-}
-
-/** `dir`, made if need be; undefined when it cannot be (the cache folder is a file, or read-only): the build then goes on without it. */
-async function usableFolder(dir: string): Promise<string | undefined> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-    return dir;
-  } catch {
-    return undefined;
   }
 }
 

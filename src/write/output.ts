@@ -20,10 +20,11 @@
 // and a stray file forces the swap that removes it. An output folder Broadsheet did
 // not make (an older version's, or a copy) is read byte by byte instead, never
 // through a symbolic link, and becomes the previous build on the first swap.
-import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { link, lstat, mkdir, rename, rm, rmdir, unlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { hash } from '../cache/build-cache.js';
+import { keepFolderTimes, otherSide, parentOf, readNoFollow, swap, tidyFolders } from './folders.js';
+import { lock } from './lock.js';
 import { currentOutput, forgetManifest, layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
 import { listOutput, sameBytes } from './old-output.js';
 
@@ -313,110 +314,4 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
     if (state.side && state.live) remember({ side: state.side, live: state.live, spare: { files: spareFiles, folders: spareFolders } });
   };
   return Promise.resolve(write);
-}
-
-function parentOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
-
-function otherSide(side: Side): Side {
-  return side === 'a' ? 'b' : 'a';
-}
-
-/**
- * Remove the touched folders left empty, deepest first: only a folder something was
- * removed from can have become empty, so this costs a look at each of those, not a
- * pass over the site.
- */
-async function tidyFolders(root: string, folders: Map<string, number>, touched: Set<string>): Promise<void> {
-  const candidates = [...touched].filter((folder) => folder !== '').sort((a, b) => b.length - a.length);
-  for (const folder of candidates) {
-    const entries = await readdir(join(root, folder)).catch(() => undefined);
-    if (entries === undefined || entries.length > 0) continue;
-    await rmdir(join(root, folder)).catch(() => {});
-    folders.delete(folder);
-    touched.delete(folder);
-    const parent = parentOf(folder);
-    touched.add(parent);
-    if (parent !== '' && !candidates.includes(parent)) candidates.push(parent);
-  }
-}
-
-/**
- * A folder holding the same names as the live build's takes its times too, as it would
- * have if only its files had been rewritten in place: `rsync -a` then has nothing to say
- * about it. Only touched folders can differ from what the spare had before.
- */
-async function keepFolderTimes(spareRoot: string, liveRoot: string | undefined, folders: Map<string, number>, touched: Set<string>): Promise<void> {
-  if (!liveRoot) return;
-  for (const folder of touched) {
-    if (!folders.has(folder)) continue;
-    const before = await lstat(join(liveRoot, folder)).catch(() => undefined);
-    if (!before?.isDirectory()) continue;
-    const [live, spare] = await Promise.all([readdir(join(liveRoot, folder)), readdir(join(spareRoot, folder))].map((names) => names.catch(() => undefined)));
-    if (!live || !spare || live.length !== spare.length) continue;
-    const wanted = new Set(spare);
-    if (!live.every((name) => wanted.has(name))) continue;
-    await utimes(join(spareRoot, folder), before.atimeMs / 1000, before.mtimeMs / 1000);
-  }
-}
-
-/** Point the output at `side` with one rename. An output folder of our own making's past moves aside to `retiredSide` first. */
-async function swap(layout: Layout, side: Side, retiredSide: Side | undefined): Promise<void> {
-  const linkPath = `${layout.out}.${process.pid}.link`;
-  await rm(linkPath, { force: true });
-  await symlink(join(basename(layout.dir), side), linkPath);
-  if (retiredSide) {
-    // A real folder cannot be replaced by a link in one step: this once, there is a moment without one.
-    await rm(layout.folder(retiredSide), { recursive: true, force: true });
-    await rm(layout.manifestPath(retiredSide), { force: true });
-    await rename(layout.out, layout.folder(retiredSide));
-  }
-  await rename(linkPath, layout.out);
-}
-
-async function readNoFollow(path: string): Promise<Buffer> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}
-
-// One build at a time per output: two would bring the same spare folder up to date at once.
-const held = new Set<string>();
-
-async function lock(layout: Layout): Promise<() => Promise<void>> {
-  const path = join(layout.dir, 'lock');
-  if (held.has(path)) throw new Error(`Another build in this process is writing ${layout.out}`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
-      held.add(path);
-      return async () => {
-        held.delete(path);
-        await rm(path, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
-        throw new Error(`Another Broadsheet build (process ${pid}) is writing ${basename(layout.out)}/; wait for it to finish (or, if it is not running, delete ${join(basename(layout.dir), 'lock')})`);
-      }
-      // Left by a build that was killed: take it over.
-      await rm(path, { force: true });
-    }
-  }
-  throw new Error(`Cannot lock ${join(dirname(layout.out), basename(layout.dir))} for writing`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,0 +1,76 @@
+// The folder work of a commit (output.ts): tidying and dating the spare build's folders,
+// the swap, and reading a file without following a link.
+import { constants } from 'node:fs';
+import { lstat, open, readdir, rename, rm, rmdir, symlink, utimes } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Layout, Side } from './builds.js';
+
+export function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '' : path.slice(0, slash);
+}
+
+export function otherSide(side: Side): Side {
+  return side === 'a' ? 'b' : 'a';
+}
+
+/**
+ * Remove the touched folders left empty, deepest first: only a folder something was
+ * removed from can have become empty, so this costs a look at each of those, not a
+ * pass over the site.
+ */
+export async function tidyFolders(root: string, folders: Map<string, number>, touched: Set<string>): Promise<void> {
+  const candidates = [...touched].filter((folder) => folder !== '').sort((a, b) => b.length - a.length);
+  for (const folder of candidates) {
+    const entries = await readdir(join(root, folder)).catch(() => undefined);
+    if (entries === undefined || entries.length > 0) continue;
+    await rmdir(join(root, folder)).catch(() => {});
+    folders.delete(folder);
+    touched.delete(folder);
+    const parent = parentOf(folder);
+    touched.add(parent);
+    if (parent !== '' && !candidates.includes(parent)) candidates.push(parent);
+  }
+}
+
+/**
+ * A folder holding the same names as the live build's takes its times too, as it would
+ * have if only its files had been rewritten in place: `rsync -a` then has nothing to say
+ * about it. Only touched folders can differ from what the spare had before.
+ */
+export async function keepFolderTimes(spareRoot: string, liveRoot: string | undefined, folders: Map<string, number>, touched: Set<string>): Promise<void> {
+  if (!liveRoot) return;
+  for (const folder of touched) {
+    if (!folders.has(folder)) continue;
+    const before = await lstat(join(liveRoot, folder)).catch(() => undefined);
+    if (!before?.isDirectory()) continue;
+    const [live, spare] = await Promise.all([readdir(join(liveRoot, folder)), readdir(join(spareRoot, folder))].map((names) => names.catch(() => undefined)));
+    if (!live || !spare || live.length !== spare.length) continue;
+    const wanted = new Set(spare);
+    if (!live.every((name) => wanted.has(name))) continue;
+    await utimes(join(spareRoot, folder), before.atimeMs / 1000, before.mtimeMs / 1000);
+  }
+}
+
+/** Point the output at `side` with one rename. An output folder of our own making's past moves aside to `retiredSide` first. */
+export async function swap(layout: Layout, side: Side, retiredSide: Side | undefined): Promise<void> {
+  const linkPath = `${layout.out}.${process.pid}.link`;
+  await rm(linkPath, { force: true });
+  await symlink(join(basename(layout.dir), side), linkPath);
+  if (retiredSide) {
+    // A real folder cannot be replaced by a link in one step: this once, there is a moment without one.
+    await rm(layout.folder(retiredSide), { recursive: true, force: true });
+    await rm(layout.manifestPath(retiredSide), { force: true });
+    await rename(layout.out, layout.folder(retiredSide));
+  }
+  await rename(linkPath, layout.out);
+}
+
+export async function readNoFollow(path: string): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
