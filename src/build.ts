@@ -12,10 +12,10 @@ import { loadConfig } from './config/config.js';
 import { discoverStories, updateStoryList } from './content/discover.js';
 import { lastCommitDates } from './content/git-dates.js';
 import { loadStories } from './content/load-stories.js';
-import { markdownOptions } from './markdown/processor.js';
-import { renderFeeds } from './discovery/feeds.js';
+import { markdownOptions } from './markdown/settings.js';
+import { loadMarkdownStage } from './markdown/stage.js';
+import { feedFiles, sitemapFiles } from './discovery/discovery-files.js';
 import { renderRobots } from './discovery/robots.js';
-import { renderSitemaps } from './discovery/sitemaps.js';
 import { readAssets, type Assets } from './render/assets.js';
 import { renderHeaders } from './render/headers.js';
 import { createBodySource } from './markdown/story-bodies.js';
@@ -180,7 +180,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
   try {
     const assetsKey = hash(await codeVersion(), assets.key);
     const bodyOf = createBodySource(cache, packs, paths.content);
-    const pages = await renderPages(site, templates, cache, write, { assetsKey, bodyOf, logo, shareImage, onPage });
+    const pages = await renderPages(site, templates, cache, write, { assetsKey, bodyOf, prepare: loadMarkdownStage, logo, shareImage, onPage });
     pagePaths = pages.paths;
     rendered = pages.rendered;
     // Media by the hash in their names: read and copied only when the output lacks them.
@@ -195,11 +195,22 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
         if (bytes) await write.put(item.output, item.hash, bytes);
       }
     }
-    const sitemaps = renderSitemaps(site, cache);
-    const made = [...assets.files, ...renderFeeds(site, bodyOf, cache.feedBodies), ...sitemaps, ...renderRobots(site, sitemaps.map((file) => file.path))];
-    const written = [...pages.paths, ...media.map(({ media: item }) => item.output), ...made.map((file) => file.path)];
+    // The feeds and sitemaps are keyed by what they show, and made only when that changed.
+    const sitemaps = sitemapFiles(site);
+    const keyed = [feedFiles(site, bodyOf, cache.feedBodies), ...sitemaps];
+    const made = [...assets.files, ...renderRobots(site, sitemaps.flatMap((files) => files.paths))];
+    const written = [...pages.paths, ...media.map(({ media: item }) => item.output), ...keyed.flatMap((files) => files.paths), ...made.map((file) => file.path)];
     const headers = renderHeaders(basePath, written.map((path) => ({ path })), site.config.embeds);
-    for (const file of [...made, headers]) {
+    made.push(headers);
+    for (const files of keyed) {
+      const key = hash(assetsKey, files.key);
+      if (files.paths.every((path) => write.has(path, key))) for (const path of files.paths) write.keep(path, key);
+      else {
+        await loadMarkdownStage();
+        for (const file of await files.render()) await write.put(file.path, key, file.contents);
+      }
+    }
+    for (const file of made) {
       const key = hash(file.contents);
       if (write.has(file.path, key)) write.keep(file.path, key);
       else await write.put(file.path, key, file.contents);

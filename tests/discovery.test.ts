@@ -16,6 +16,7 @@ import { openBodyPacks, type BodyPacks } from '../src/cache/body-packs.js';
 import { renderFeeds } from '../src/discovery/feeds.js';
 import { renderRobots } from '../src/discovery/robots.js';
 import { renderSitemaps } from '../src/discovery/sitemaps.js';
+import { feedFiles, sitemapFiles } from '../src/discovery/discovery-files.js';
 import type { OutputFile } from '../src/render/pages.js';
 import { createListings } from '../src/site/listings.js';
 import { createSite, type PublishedStory, type Site } from '../src/site/model.js';
@@ -91,6 +92,16 @@ const NEWS = {
 };
 
 describe('feeds', () => {
+  it('should key both feeds by the latest stories: an older story or the clock leaves the key, a body edit among the latest changes it', async () => {
+    const site = bigSite(5, { config: { feed_size: 2 } });
+    const key = (stories: PublishedStory[]) => feedFiles({ ...site, stories }, () => '').key;
+    const edit = (index: number, change: object) => site.stories.map((story, at) => (at === index ? { ...story, ...change } : story));
+    const body = (index: number) => ({ body: { ...site.stories[index]!.body, hash: 'edited' } });
+    expect(feedFiles(site, () => '').paths).toEqual(['feed.xml', 'rss.xml']);
+    expect(key(edit(3, { title: 'Older, edited', ...body(3) }))).toBe(key(site.stories));
+    for (const change of [body(1), { title: 'Edited' }, { summary: 'New summary' }, { tags: ['port'] }, { author: 'Ana' }]) expect(key(edit(1, change))).not.toBe(key(site.stories));
+  });
+
   it('should carry the latest feed_size stories, newest first, with titles, links, dates and the site', async () => {
     const site = await siteFrom(NEWS, { feed_size: 3, language: 'es-MX' });
     const files = renderFeeds(site, bodyOf(site));
@@ -249,6 +260,23 @@ describe('sitemaps', () => {
     expect([...index.keys()]).toEqual(['https://news.example.org/news-sitemap-1.xml', 'https://news.example.org/news-sitemap-2.xml']);
     expect([entries(file(files, 'news-sitemap-1.xml')).size, entries(file(files, 'news-sitemap-2.xml')).size]).toEqual([1_000, 1]);
     expect(files.map((f) => f.path)).not.toContain('news-sitemap-3.xml');
+  });
+
+  it('should name, before making them, exactly the sitemap files it makes, split or not', async () => {
+    // The output keeps sitemaps unrendered by these names: a wrong one would keep a stale file or drop a part.
+    for (const site of [await siteFrom({}), bigSite(1), bigSite(1_001, { step: 60_000 }), bigSite(49_950), bigSite(49_951), bigSite(100_001)]) {
+      for (const files of sitemapFiles(site)) expect((await files.render()).map((file) => file.path)).toEqual(files.paths);
+    }
+  });
+
+  it('should key the sitemaps by what they list: a body edit keeps both keys, a new date or title changes the right ones', async () => {
+    const site = bigSite(3);
+    const keys = (changed: typeof site) => sitemapFiles(changed).map((files) => files.key);
+    const [main, news] = keys(site);
+    const edit = (change: object) => ({ ...site, stories: site.stories.map((story, index) => (index === 1 ? { ...story, ...change } : story)) });
+    expect(keys(edit({ hash: 'other', body: { ...site.stories[1]!.body, hash: 'other' } }))).toEqual([main, news]);
+    expect(keys(edit({ title: 'Another title' }))).toEqual([main, expect.not.stringMatching(news!)]);
+    expect(keys(edit({ updated: { iso: '2030-01-01', time: Date.parse('2030-01-01') } }))).toEqual([expect.not.stringMatching(main!), news]);
   });
 
   it('should write a valid news sitemap with no entries and a sitemap of the home page for a site with no stories', async () => {

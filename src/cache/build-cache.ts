@@ -35,8 +35,6 @@ export interface BuildCache {
   packs: BodyPacks | undefined;
   /** Stories were read or dropped since the story index was last saved. */
   unsaved: boolean;
-  /** The last sitemap made and what it listed (slugs and dates), reused while they are the same. */
-  sitemap: { key: string; files: Array<{ path: string; contents: string | Uint8Array }> } | undefined;
   /** Per published story: its feed body, with absolute URLs. */
   feedBodies: WeakMap<object, unknown>;
   /** The parsed templates, reused until a template file changes. */
@@ -63,7 +61,6 @@ export function createBuildCache(): BuildCache {
     settings: undefined,
     packs: undefined,
     unsaved: false,
-    sitemap: undefined,
     feedBodies: new WeakMap(),
     templates: undefined,
     published: new WeakMap(),

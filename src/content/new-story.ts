@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { slugFromText } from './read-story.js';
+import { slugFromText } from './slug.js';
 
 export interface NewStoryOptions {
   contentDir: string;

@@ -1,12 +1,12 @@
 // Stage 2: one story file → a VFile carrying its validated frontmatter and
 // Markdown body (`file.data.story`), or carrying the messages that say why not.
 import { basename, extname } from 'node:path';
-import slugify from '@sindresorhus/slugify';
 import matter from 'gray-matter';
 import { VFile } from 'vfile';
 import type { BodyRef } from '../cache/body-packs.js';
 import { fail, type Place } from '../report/messages.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
+import { slugFromText } from './slug.js';
 import { describeUnprintable, frontmatterSchema, SLUG, UNPRINTABLE, type StoryDate } from './story-schema.js';
 
 export interface Story {
@@ -191,15 +191,7 @@ function hasClosingFence(text: string): boolean {
   return /\r?\n---[ \t]*(\r?\n|$)/.test(text.slice(3));
 }
 
-// slugify spells umlauts the German way (ü → ue); news URLs drop the accent (Zürich → zurich).
-const PLAIN_VOWELS: Array<[string, string]> = [['ä', 'a'], ['ö', 'o'], ['ü', 'u'], ['Ä', 'A'], ['Ö', 'O'], ['Ü', 'U']];
-
 /** `Mexico’s Reply (Update).md` → `mexicos-reply-update`: letters are transliterated to ASCII. */
 export function slugFromFileName(path: string): string {
   return slugFromText(basename(path, extname(path)));
-}
-
-/** `AC/DC: “Farewell”` → `ac-dc-farewell`. */
-export function slugFromText(text: string): string {
-  return slugify(text, { decamelize: false, customReplacements: PLAIN_VOWELS });
 }

@@ -9,8 +9,9 @@ import { absoluteUrls, textToHtml } from './feed-html.js';
 import { lastChange, siteUrl, storyUrl } from './site-urls.js';
 import { newest, toXmlFile } from './xml.js';
 
-export const ATOM_PATH = 'feed.xml';
-export const RSS_PATH = 'rss.xml';
+import { ATOM_PATH, RSS_PATH } from './discovery-files.js';
+
+export { ATOM_PATH, RSS_PATH } from './discovery-files.js';
 
 /** `bodyOf`: each story's rendered body; `memo`: per story, its feed body from an earlier build (`BuildCache.feedBodies` in a build). */
 export function renderFeeds(site: Site, bodyOf: (story: PublishedStory) => string, memo: WeakMap<object, unknown> = new WeakMap()): OutputFile[] {

@@ -8,19 +8,15 @@ import { x } from 'xastscript';
 import type { OutputFile } from '../render/pages.js';
 import type { PublishedStory, Site } from '../site/model.js';
 import { storyUrl } from './site-urls.js';
+import { NEWS_LIMIT, NEWS_SITEMAP_PATH, newsStories } from './discovery-files.js';
 import { newest, SITEMAP_NS, splitSitemap, xmlRoot } from './xml.js';
 
-export const NEWS_SITEMAP_PATH = 'news-sitemap.xml';
+export { NEWS_LIMIT, NEWS_SITEMAP_PATH, NEWS_WINDOW } from './discovery-files.js';
+
 export const NEWS_NS = 'http://www.google.com/schemas/sitemap-news/0.9';
-/** Google News: only articles from the last two days, and at most 1,000 URLs a sitemap file. */
-export const NEWS_WINDOW = 48 * 60 * 60 * 1000;
-export const NEWS_LIMIT = 1_000;
 
 export function renderNewsSitemap(site: Site): OutputFile[] {
-  const latest = site.stories[0]?.date.time ?? 0;
-  // Stories are newest first: the window is a prefix of the list.
-  const end = site.stories.findIndex((story) => story.date.time < latest - NEWS_WINDOW);
-  const recent = end === -1 ? site.stories : site.stories.slice(0, end);
+  const recent = newsStories(site);
   const publication = [x('news:name', site.config.title), x('news:language', newsLanguage(site.config.language))];
   return splitSitemap(site, NEWS_SITEMAP_PATH, recent, NEWS_LIMIT, (part) => ({
     tree: xmlRoot(x('urlset', { xmlns: SITEMAP_NS, 'xmlns:news': NEWS_NS }, part.map((story) => entry(site, story, publication)))),

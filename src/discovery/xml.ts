@@ -5,6 +5,7 @@ import { toXml } from 'xast-util-to-xml';
 import { x } from 'xastscript';
 import type { OutputFile } from '../render/pages.js';
 import type { Site } from '../site/model.js';
+import { partPath } from './discovery-files.js';
 import { siteUrl } from './site-urls.js';
 
 export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
@@ -33,7 +34,7 @@ export function splitSitemap<T>(site: Site, path: string, items: readonly T[], l
   if (items.length <= limit) return [toXmlFile(path, build(items).tree)];
   const parts: SitemapPart[] = [];
   for (let start = 0; start < items.length; start += limit) {
-    parts.push({ path: path.replace(/\.xml$/, `-${parts.length + 1}.xml`), ...build(items.slice(start, start + limit)) });
+    parts.push({ path: partPath(path, parts.length + 1), ...build(items.slice(start, start + limit)) });
   }
   const index = x(
     'sitemapindex',

@@ -10,7 +10,6 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type PluggableList } from 'unified';
 import type { VFile } from 'vfile';
-import type { SiteConfig } from '../config/config.js';
 import { fail } from '../report/messages.js';
 import { embedHosts } from './embeds.js';
 import { deepNestingInText, deepNestingInTree } from './nesting.js';
@@ -22,20 +21,9 @@ import rehypeStoryImages from './rehype-story-images.js';
 import rehypeTableAlign from './rehype-table-align.js';
 import remarkTypography from './remark-typography.js';
 import { newsSchema } from './sanitize-schema.js';
+import { defaults, markdownSettings, type MarkdownOptions } from './settings.js';
 
-export interface MarkdownOptions {
-  /** Raw HTML in a story: `sanitized` keeps what the news schema allows (sanitize-schema.ts), `trusted` keeps it as written. Default: `sanitized`. */
-  rawHtml: 'sanitized' | 'trusted';
-  /** Hosts, each optionally with a path (`www.google.com/maps/embed`), whose https pages a story may embed in an iframe. Default: none. */
-  embeds: readonly string[];
-}
-
-export const defaults = { rawHtml: 'sanitized', embeds: [] } satisfies MarkdownOptions;
-
-/** The settings the Markdown stage depends on; without a valid config, the defaults. */
-export function markdownOptions(config: Pick<SiteConfig, 'raw_html' | 'embeds'> | undefined): MarkdownOptions {
-  return config ? { rawHtml: config.raw_html, embeds: config.embeds } : defaults;
-}
+export { defaults, markdownOptions, type MarkdownOptions } from './settings.js';
 
 function buildProcessor(options: MarkdownOptions) {
   const schema = newsSchema(embedHosts(options.embeds));
@@ -70,13 +58,13 @@ const settingsOf = new WeakMap<MarkdownProcessor, string>();
 export function createMarkdownProcessor(options: Partial<MarkdownOptions> = {}): MarkdownProcessor {
   const settings = { ...defaults, ...options };
   const processor = buildProcessor(settings);
-  settingsOf.set(processor, settingsKey(settings));
+  settingsOf.set(processor, markdownSettings(settings));
   return processor;
 }
 
 /** `current` when it was built with these options, else a new processor for them. */
 export function processorFor(current: MarkdownProcessor | undefined, options: Partial<MarkdownOptions> | undefined): MarkdownProcessor {
-  const wanted = settingsKey({ ...defaults, ...options });
+  const wanted = markdownSettings({ ...defaults, ...options });
   return current && settingsOf.get(current) === wanted ? current : createMarkdownProcessor(options);
 }
 
@@ -85,9 +73,6 @@ export function processorSettings(processor: MarkdownProcessor): string {
   return settingsOf.get(processor) ?? '';
 }
 
-function settingsKey(options: MarkdownOptions): string {
-  return JSON.stringify([options.rawHtml, options.embeds]);
-}
 
 /** Render `file.data.markdown` into `file.data.html`; failures become messages on the file. */
 export function renderMarkdown(processor: MarkdownProcessor, file: VFile): void {

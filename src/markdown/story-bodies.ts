@@ -1,14 +1,14 @@
 // A story's rendered body, read back from the body packs when a page or a feed
 // shows it. A body that cannot be read back (its pack deleted with the cache, or
 // pruned by another build sharing the folder) is rendered again from the story's
-// file, so a damaged cache costs time, never a wrong or empty page.
+// file, so a damaged cache costs time, never a wrong or empty page. Whoever shows
+// bodies loads the Markdown stage first (loadMarkdownStage) for that case.
 import { readFileSync } from 'node:fs';
 import type { BodyPacks } from '../cache/body-packs.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import { fail } from '../report/messages.js';
 import type { PublishedStory } from '../site/model.js';
-import { createMarkdownProcessor } from './processor.js';
-import { renderStory } from './render-story.js';
+import { markdownStage } from './stage.js';
 
 export type BodySource = (story: PublishedStory) => string;
 
@@ -23,6 +23,7 @@ export function createBodySource(cache: BuildCache, packs: BodyPacks, contentDir
       fail(story.file, 'The story was removed while the site was being built; build again', undefined, 'content/read');
       return '';
     }
+    const { createMarkdownProcessor, renderStory } = markdownStage();
     const again = renderStory((cache.processor ??= createMarkdownProcessor()), story.file.path, bytes, contentDir, packs);
     const body = again.data.body;
     const rendered = body && packs.get(body);

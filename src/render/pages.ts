@@ -22,6 +22,8 @@ export interface RenderOptions {
   logo: ImageRef | undefined;
   /** The image link previews show for a story without one. */
   shareImage: ImageRef | undefined;
+  /** Awaited before the first page is rendered: what `bodyOf` may need is loaded only by a build that renders. */
+  prepare?: (() => Promise<unknown>) | undefined;
   /** Called after each page, rendered or kept. */
   onPage?: (() => void) | undefined;
 }
@@ -30,6 +32,17 @@ export interface OutputFile {
   /** Path under the output folder, with `/` separators. */
   path: string;
   contents: string | Uint8Array;
+}
+
+/**
+ * Files made together from inputs that `key` stands for (the sitemap and its numbered parts,
+ * the two feeds): the output keeps them unrendered while it holds every one of `paths` under
+ * that key. `render` gives exactly `paths`.
+ */
+export interface KeyedFiles {
+  key: string;
+  paths: readonly string[];
+  render: () => Promise<OutputFile[]>;
 }
 
 export interface RenderedPages {
@@ -70,6 +83,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     paths.push(path);
     if (write.has(path, key)) write.keep(path, key);
     else {
+      if (rendered === 0) await options.prepare?.();
       const html = templates.render(template, view());
       if (html !== undefined) {
         rendered++;

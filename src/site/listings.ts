@@ -3,7 +3,7 @@
 // links to the previous and next page. Worked out from the sorted stories on
 // every build (one pass, no rendering), so a story that changes section moves
 // lists in a rebuild exactly as in a cold build.
-import { slugFromText } from '../content/read-story.js';
+import { slugFromText } from '../content/slug.js';
 import type { PublishedStory } from './model.js';
 
 export type ListKind = 'home' | 'section' | 'tag' | 'author';

@@ -216,6 +216,7 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
     if (failure) throw failure;
   };
 
+  let rekeyed = false;
   const write: OutputWrite = {
     has(path, key) {
       return liveFiles.get(path)?.key === key;
@@ -230,7 +231,14 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
       const bytes = typeof contents === 'string' ? Buffer.from(state.transform && path.endsWith('.html') ? state.transform(contents) : contents) : contents;
       const digest = hash(bytes);
       const live = liveFiles.get(path);
-      if (live?.hash === digest) return void (next.set(path, { ...live, key }), fromLive.add(path));
+      if (live?.hash === digest) {
+        // The same bytes from new inputs (a new Broadsheet, a template edit that changes nothing):
+        // the manifest must learn the new key, or every later build renders the page again.
+        if (live.key !== key) rekeyed = true;
+        next.set(path, { ...live, key });
+        fromLive.add(path);
+        return;
+      }
       if (foreign && (await foreign).files.has(path) && (await sameBytes(join(layout.out, path), bytes))) {
         const stats = await lstat(join(layout.out, path));
         next.set(path, { key, hash: digest, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
@@ -251,7 +259,7 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         const same = state.side !== undefined && state.live !== undefined && !state.stray && written === 0 && removed === 0;
         if (same) {
           const live = { files: next, folders: (state.live as Manifest).folders };
-          if (state.refreshed && state.persist) await writeManifest(layout, state.side as Side, live);
+          if ((state.refreshed || rekeyed) && state.persist) await writeManifest(layout, state.side as Side, live);
           remember({ side: state.side as Side, live, spare: state.spare });
           return { written: 0, kept: next.size, removed: 0, replaced: false };
         }

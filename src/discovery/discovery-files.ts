@@ -1,0 +1,81 @@
+// The feeds and sitemaps as the build hands them to the output: each group of files
+// under a key made from what it shows, and a `render` that loads its module only
+// when the output lacks the files under that key. Building and serialising a
+// sitemap costs ~10 µs a URL, and the feeds re-parse each body to make its URLs
+// absolute: at 10,000 stories, most of a rebuild in which nothing they show moved.
+// The keys are cheap on purpose: the sitemap's from slugs and dates alone (even
+// making each URL costs ~2 µs), the feeds' from the handful of latest stories.
+import { hash } from '../cache/build-cache.js';
+import type { KeyedFiles } from '../render/pages.js';
+import type { PublishedStory, Site } from '../site/model.js';
+import { lastChange } from './site-urls.js';
+
+export const ATOM_PATH = 'feed.xml';
+export const RSS_PATH = 'rss.xml';
+export const SITEMAP_PATH = 'sitemap.xml';
+/** sitemaps.org: at most 50,000 URLs in one sitemap file. */
+export const SITEMAP_LIMIT = 50_000;
+export const NEWS_SITEMAP_PATH = 'news-sitemap.xml';
+/** Google News: only articles from the last two days, and at most 1,000 URLs a sitemap file. */
+export const NEWS_WINDOW = 48 * 60 * 60 * 1000;
+export const NEWS_LIMIT = 1_000;
+
+/**
+ * Both feeds, keyed by everything they are made of: the settings and the latest stories
+ * whole (but for their file), bodies by hash. While none of those changed, no body is read.
+ */
+export function feedFiles(site: Site, bodyOf: (story: PublishedStory) => string, memo?: WeakMap<object, unknown>): KeyedFiles {
+  const latest = site.stories.slice(0, site.config.feed_size).map(({ file: _file, ...shown }) => shown);
+  return {
+    key: hash(JSON.stringify(['feeds', site.config, latest])),
+    paths: [ATOM_PATH, RSS_PATH],
+    render: async () => (await import('./feeds.js')).renderFeeds(site, bodyOf, memo),
+  };
+}
+
+/** The sitemap of every page and the news sitemap. */
+export function sitemapFiles(site: Site): KeyedFiles[] {
+  return [mainSitemapFiles(site), newsSitemapFiles(site)];
+}
+
+function mainSitemapFiles(site: Site): KeyedFiles {
+  const parts: string[] = ['sitemap', site.config.url];
+  // Every page of a listing shifts when a story enters it (page 2 takes page 1's last
+  // headline), so each page changed when the listing's newest story was published.
+  for (const page of site.listings.pages) parts.push(`${page.url} ${page.listing.stories[0]?.date.time ?? ''}`);
+  for (const story of site.stories) parts.push(`${story.slug}/ ${lastChange(story)}`);
+  return {
+    key: hash(parts.join('\n')),
+    paths: splitPaths(SITEMAP_PATH, site.listings.pages.length + site.stories.length, SITEMAP_LIMIT),
+    render: async () => (await import('./sitemaps.js')).renderMainSitemap(site),
+  };
+}
+
+function newsSitemapFiles(site: Site): KeyedFiles {
+  const recent = newsStories(site);
+  const shown = recent.map((story) => [story.slug, story.title, story.date.time]);
+  return {
+    key: hash(JSON.stringify(['news-sitemap', site.config.url, site.config.title, site.config.language, shown])),
+    paths: splitPaths(NEWS_SITEMAP_PATH, recent.length, NEWS_LIMIT),
+    render: async () => (await import('./news-sitemap.js')).renderNewsSitemap(site),
+  };
+}
+
+/** The stories of the news sitemap: those within NEWS_WINDOW of the newest one. */
+export function newsStories(site: Site): PublishedStory[] {
+  const latest = site.stories[0]?.date.time ?? 0;
+  // Stories are newest first: the window is a prefix of the list.
+  const end = site.stories.findIndex((story) => story.date.time < latest - NEWS_WINDOW);
+  return end === -1 ? site.stories : site.stories.slice(0, end);
+}
+
+/** The files a sitemap of `count` URLs is split into (xml.ts splitSitemap), known without making them. */
+export function splitPaths(path: string, count: number, limit: number): string[] {
+  if (count <= limit) return [path];
+  return [path, ...Array.from({ length: Math.ceil(count / limit) }, (_, index) => partPath(path, index + 1))];
+}
+
+/** `sitemap.xml`, 2 → `sitemap-2.xml`. */
+export function partPath(path: string, number: number): string {
+  return path.replace(/\.xml$/, `-${number}.xml`);
+}
