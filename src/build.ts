@@ -196,7 +196,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
       }
     }
     // The feeds and sitemaps are keyed by what they show, and made only when that changed.
-    const sitemaps = sitemapFiles(site);
+    const sitemaps = sitemapFiles(site, cache);
     const keyed = [feedFiles(site, bodyOf, cache.feedBodies), ...sitemaps];
     const made = [...assets.files, ...renderRobots(site, sitemaps.flatMap((files) => files.paths))];
     const written = [...pages.paths, ...media.map(({ media: item }) => item.output), ...keyed.flatMap((files) => files.paths), ...made.map((file) => file.path)];

@@ -279,6 +279,21 @@ describe('sitemaps', () => {
     expect(keys(edit({ updated: { iso: '2030-01-01', time: Date.parse('2030-01-01') } }))).toEqual([expect.not.stringMatching(main!), news]);
   });
 
+  it('should give the same sitemap key through its memo as without one, whatever changed between builds', () => {
+    const memo = {};
+    const site = bigSite(40, { config: { page_size: 10 } });
+    const edits = [
+      site,
+      { ...site, stories: site.stories.map((story, index) => (index === 3 ? { ...story, title: 'Edited' } : story)) },
+      { ...site, stories: site.stories.map((story, index) => (index === 3 ? { ...story, updated: { iso: '2030-01-01', time: Date.parse('2030-01-01') } } : story)) },
+      { ...site, stories: site.stories.map((story, index) => (index === 5 ? { ...story, slug: 'renamed' } : story)) },
+      { ...site, stories: site.stories.slice(1) },
+      { ...site, config: { ...site.config, url: 'https://other.example.org/' } },
+      site,
+    ];
+    for (const edited of edits) expect(sitemapFiles(edited, memo)[0]!.key).toBe(sitemapFiles(edited)[0]!.key);
+  });
+
   it('should write a valid news sitemap with no entries and a sitemap of the home page for a site with no stories', async () => {
     const files = renderSitemaps(await siteFrom({}));
     expect(xml.parse(file(files, 'news-sitemap.xml')).urlset['@xmlns']).toBe('http://www.sitemaps.org/schemas/sitemap/0.9');

@@ -9,7 +9,10 @@ import type { Element, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { visit } from 'unist-util-visit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VFile } from 'vfile';
 import { build } from '../src/build.js';
+import { createListings, updateListings, type Listings } from '../src/site/listings.js';
+import type { PublishedStory } from '../src/site/model.js';
 import { formatMessages } from '../src/report/messages.js';
 import { memoryOutput, REPO, run, scratch, snapshotTree } from './helpers.js';
 
@@ -342,5 +345,35 @@ describe('list pages', () => {
     expect((await run(['build'], backward)).code).toBe(0);
     expect(await snapshotTree(join(backward, 'dist'))).toEqual(once);
     expect(Object.keys(once)).toEqual(expect.arrayContaining(['page/4/index.html', 'section/world/page/3/index.html', 'tag/energy/page/2/index.html']));
+  });
+});
+
+describe('updateListings', () => {
+  const specs = Object.entries(STORIES).reverse();
+  const stories = (): PublishedStory[] =>
+    specs.map(([slug, spec]) => ({ slug, title: slug, date: { iso: spec.date, time: Date.parse(spec.date) }, updated: undefined, author: spec.author, section: spec.section, tags: spec.tags ?? [], summary: undefined, draft: false, aliases: [], isBrief: true, image: undefined, body: { pack: '', offset: 0, length: 0, hash: '' }, hash: slug, file: new VFile() }));
+  const plain = (listings: Listings) => JSON.parse(JSON.stringify({ ...listings, index: [...listings.index] }));
+
+  it('should give what createListings gives after stories are replaced in place, and keep every page that shows none of them', () => {
+    const before = stories();
+    const previous = createListings(before, 3, 'Home');
+    for (const indexes of [[0], [4], [2, 7], [9]]) {
+      const replaced = new Map(indexes.map((index) => [before[index]!, { ...before[index]!, title: `Edited ${index}` }]));
+      const after = before.map((story) => replaced.get(story) ?? story);
+      const updated = updateListings(previous, replaced);
+      expect(updated && plain(updated)).toEqual(plain(createListings(after, 3, 'Home')));
+      for (const [at, page] of previous.pages.entries()) {
+        const shows = page.stories.some((story) => replaced.has(story));
+        expect(updated!.pages[at]!.stories === page.stories).toBe(!shows);
+      }
+    }
+  });
+
+  it('should give up when a replaced story changed section, tags or author, so the listings are made in full', () => {
+    const before = stories();
+    const previous = createListings(before, 3, 'Home');
+    for (const change of [{ section: 'Sport' }, { tags: ['energy', 'port'] }, { author: undefined }]) {
+      expect(updateListings(previous, new Map([[before[3]!, { ...before[3]!, ...change }]]))).toBeUndefined();
+    }
   });
 });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { VFile } from 'vfile';
 import type { GitDates } from '../content/git-dates.js';
+import type { SitemapMemo } from '../discovery/discovery-files.js';
 import type { BodyPacks } from './body-packs.js';
 import type { MarkdownProcessor } from '../markdown/processor.js';
 import type { Templates } from '../render/templates.js';
@@ -45,6 +46,10 @@ export interface BuildCache {
   headlines: WeakMap<object, unknown>;
   /** Per published story: its article page's key, with the settings and headline list it was worked out for. */
   articles: WeakMap<object, unknown>;
+  /** The last sitemap key and what it was made from. */
+  sitemap: SitemapMemo['sitemap'];
+  /** Per list of headlines (a list page's stories, kept across rebuilds by updateListings): its key. */
+  lists: WeakMap<object, unknown>;
   /** What the link check found per story, while the site's set of pages is the same. */
   links: LinkMemo;
   /** The site model of the last successful build, for updating in place. */
@@ -66,6 +71,8 @@ export function createBuildCache(): BuildCache {
     published: new WeakMap(),
     headlines: new WeakMap(),
     articles: new WeakMap(),
+    lists: new WeakMap(),
+    sitemap: undefined,
     links: { findings: new WeakMap(), pages: undefined },
     site: undefined,
     gitDates: undefined,

@@ -13,7 +13,9 @@ export function collectMedia(site: Site): Array<{ media: StoryMedia; file: VFile
   const files = new Map<string, { media: StoryMedia; file: VFile }>();
   for (const story of site.stories) {
     // The hash is in the name: one path, one content, whichever story brought it.
-    for (const media of story.file.data.media ?? []) if (!files.has(media.output)) files.set(media.output, { media, file: story.file });
+    const media = story.file.data.media;
+    if (media === undefined) continue;
+    for (const item of media) if (!files.has(item.output)) files.set(item.output, { media: item, file: story.file });
   }
   // Sorted by path, not by story order, so the output list is the same however stories move.
   return [...files.values()].sort((a, b) => (a.media.output < b.media.output ? -1 : a.media.output > b.media.output ? 1 : 0));

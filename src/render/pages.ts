@@ -76,19 +76,31 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   };
   const views = createViews(site, { known: viewOf, bodyOf: options.bodyOf, logo: options.logo, shareImage: options.shareImage });
   const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map((story) => entryOf(story).key));
+  // A list page's stories array outlives a rebuild in which none of its stories changed (updateListings).
+  const pageListKey = (listed: readonly PublishedStory[]) => {
+    const known = cache.lists.get(listed) as { configKey: string; key: string } | undefined;
+    if (known?.configKey === configKey) return known.key;
+    const key = listKey(listed);
+    cache.lists.set(listed, { configKey, key });
+    return key;
+  };
 
   const paths: string[] = [];
   let rendered = 0;
-  const page = async (path: string, template: PageTemplate, key: string, view: () => object): Promise<void> => {
+  // Synchronous for a kept page, the common case: a rebuild after one edit keeps thousands.
+  const page = (path: string, template: PageTemplate, key: string, view: () => object): Promise<void> | undefined => {
     paths.push(path);
-    if (write.has(path, key)) write.keep(path, key);
-    else {
-      if (rendered === 0) await options.prepare?.();
-      const html = templates.render(template, view());
-      if (html !== undefined) {
-        rendered++;
-        await write.put(path, key, html);
-      }
+    if (!write.has(path, key)) return renderPage(path, template, key, view);
+    write.keep(path, key);
+    onPage();
+    return undefined;
+  };
+  const renderPage = async (path: string, template: PageTemplate, key: string, view: () => object): Promise<void> => {
+    if (rendered === 0) await options.prepare?.();
+    const html = templates.render(template, view());
+    if (html !== undefined) {
+      rendered++;
+      await write.put(path, key, html);
     }
     onPage();
   };
@@ -97,7 +109,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
   // and author pages, share one template.
   for (const list of site.listings.pages) {
     const template = list.listing.kind === 'home' && list.number === 1 ? 'index' : 'list';
-    const key = hash(siteKey, template, list.url, list.listing.name, String(list.count), list.prev ?? '', list.next ?? '', listKey(list.stories));
+    const key = hash(siteKey, template, list.url, list.listing.name, String(list.count), list.prev ?? '', list.next ?? '', pageListKey(list.stories));
     await page(list.path, template, key, () => views.list(list));
   }
   if (templates.has('404')) {
@@ -114,12 +126,13 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     const listed = own ? moreHeadlines(site, story, index) : common;
     const list = own ? listKey(listed) : commonKey;
     // The site model hands back the same object while a story is unchanged: its key is only worked out again when the settings or its list change.
-    let known = cache.articles.get(story) as { siteKey: string; list: string; key: string } | undefined;
+    let known = cache.articles.get(story) as { siteKey: string; list: string; key: string; path: string } | undefined;
     if (known?.siteKey !== siteKey || known.list !== list) {
-      known = { siteKey, list, key: hash(siteKey, 'article', story.hash, story.updated?.iso ?? '', list) };
+      known = { siteKey, list, key: hash(siteKey, 'article', story.hash, story.updated?.iso ?? '', list), path: `${story.slug}/index.html` };
       cache.articles.set(story, known);
     }
-    await page(`${story.slug}/index.html`, 'article', known.key, () => views.article(story, listed));
+    const rendering = page(known.path, 'article', known.key, () => views.article(story, listed));
+    if (rendering) await rendering;
   }
   for (const redirect of site.redirects) {
     // A site's own redirect.liquid may show anything about the story: key it like the story's page.

@@ -99,6 +99,44 @@ export function createListings(stories: readonly PublishedStory[], pageSize: num
   return { home, sections, tags, authors, pages, index };
 }
 
+/**
+ * The listings after stories were replaced by new versions of themselves (an edit in `dev`),
+ * when every one kept its section, tags and author: each listing then holds the same stories
+ * in the same order, and only the listings and pages that show a replaced story are made
+ * again. A page that does not keeps its `stories` array, so whatever was worked out from that
+ * array (its key) still holds. Otherwise `undefined`: the caller makes the listings in full.
+ */
+export function updateListings(previous: Listings, replaced: ReadonlyMap<PublishedStory, PublishedStory>): Listings | undefined {
+  for (const [old, story] of replaced) {
+    if (old.section !== story.section || old.author !== story.author || old.tags.join('\n') !== story.tags.join('\n')) return undefined;
+  }
+  const swap = (stories: PublishedStory[]) => (stories.some((story) => replaced.has(story)) ? stories.map((story) => replaced.get(story) ?? story) : stories);
+  const listings = new Map<Listing, Listing>();
+  const listingOf = (listing: Listing) => {
+    let updated = listings.get(listing);
+    if (!updated) {
+      const stories = swap(listing.stories);
+      listings.set(listing, (updated = stories === listing.stories ? listing : { ...listing, stories }));
+    }
+    return updated;
+  };
+  const pages = previous.pages.map((page) => {
+    const listing = listingOf(page.listing);
+    const stories = swap(page.stories);
+    return listing === page.listing && stories === page.stories ? page : { ...page, listing, stories };
+  });
+  const index = new Map<string, Listing>();
+  for (const [key, listing] of previous.index) index.set(key, listingOf(listing));
+  return {
+    home: listingOf(previous.home),
+    sections: previous.sections.map(listingOf),
+    tags: previous.tags.map(listingOf),
+    authors: previous.authors.map(listingOf),
+    pages,
+    index,
+  };
+}
+
 function paginate(listing: Listing, pageSize: number): ListPage[] {
   // The home page exists even before the first story is published.
   const count = Math.max(1, Math.ceil(listing.stories.length / pageSize));

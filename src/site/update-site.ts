@@ -8,7 +8,7 @@
 import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
 import type { Story } from '../content/read-story.js';
-import { createListings } from './listings.js';
+import { createListings, updateListings } from './listings.js';
 import { createSite, updatedOf, type PublishedStory, type PublishOptions, type Site } from './model.js';
 
 /** What a successful model build leaves for the next one; the arrays run parallel to `files`. */
@@ -77,8 +77,8 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
       stories: snapshot.list,
       redirects,
       held: previous.site.held,
-      // A story may have changed section, tags or author without moving: list them again.
-      listings: createListings(snapshot.list, config.page_size, config.title),
+      // A story may have changed section, tags or author without moving: then list them again.
+      listings: updateListings(previous.site.listings, replaced) ?? createListings(snapshot.list, config.page_size, config.title),
     },
   };
 }

@@ -223,7 +223,8 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
     },
     keep(path, key) {
       const entry = liveFiles.get(path) as FileEntry;
-      next.set(path, { ...entry, key });
+      // Entries are never changed once made: the live one itself stands for the kept file.
+      next.set(path, entry.key === key ? entry : { ...entry, key });
       fromLive.add(path);
     },
     async put(path, key, contents) {
@@ -280,7 +281,9 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
           touched.add(parentOf(path));
         }
         await tidyFolders(spareRoot, spareFolders, touched);
-        await keepFolderTimes(spareRoot, liveRoot, spareFolders, touched);
+        // The new build holding every file the live one does and no other: then every folder holds the same names.
+        const sameNames = !foreign && removed === 0 && next.size === liveFiles.size;
+        await keepFolderTimes(spareRoot, liveRoot, spareFolders, touched, sameNames);
         for (const folder of touched) {
           const stats = await lstat(join(spareRoot, folder)).catch(() => undefined);
           if (stats) spareFolders.set(folder, stats.mtimeMs);
