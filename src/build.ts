@@ -184,7 +184,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
     pagePaths = pages.paths;
     rendered = pages.rendered;
     // Media by the hash in their names: read and copied only when the output lacks them.
-    const media = collectMedia(site);
+    const media = collectMedia(site, cache);
     for (const { media: item, file } of media) {
       if (write.has(item.output, item.hash)) write.keep(item.output, item.hash);
       else {

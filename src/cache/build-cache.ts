@@ -9,7 +9,10 @@ import type { GitDates } from '../content/git-dates.js';
 import type { SitemapMemo } from '../discovery/discovery-files.js';
 import type { BodyPacks } from './body-packs.js';
 import type { MarkdownProcessor } from '../markdown/processor.js';
+import type { MediaMemo } from '../render/media.js';
+import type { ArticleKey } from '../render/pages.js';
 import type { Templates } from '../render/templates.js';
+import type { PublishedStory } from '../site/model.js';
 import type { LinkMemo } from '../site/check-links.js';
 import type { SiteSnapshot } from '../site/update-site.js';
 
@@ -46,9 +49,13 @@ export interface BuildCache {
   headlines: WeakMap<object, unknown>;
   /** Per published story: its article page's key, with the settings and headline list it was worked out for. */
   articles: WeakMap<object, unknown>;
+  /** The last list of images to publish and the stories it was made from. */
+  media: MediaMemo['media'];
   /** The last sitemap key and what it was made from. */
   sitemap: SitemapMemo['sitemap'];
-  /** Per list of headlines (a list page's stories, kept across rebuilds by updateListings): its key. */
+  /** The last build's article keys, in the order of its stories. */
+  articleKeys: { stories: readonly PublishedStory[]; keys: readonly ArticleKey[] } | undefined;
+  /** Per list page, and per list of headlines (a list page's stories), kept across rebuilds by updateListings: its key. */
   lists: WeakMap<object, unknown>;
   /** What the link check found per story, while the site's set of pages is the same. */
   links: LinkMemo;
@@ -72,7 +79,9 @@ export function createBuildCache(): BuildCache {
     headlines: new WeakMap(),
     articles: new WeakMap(),
     lists: new WeakMap(),
+    articleKeys: undefined,
     sitemap: undefined,
+    media: undefined,
     links: { findings: new WeakMap(), pages: undefined },
     site: undefined,
     gitDates: undefined,

@@ -268,7 +268,8 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         // Bring the spare folder to the new build: what the live build shares, linked from it; what is gone, removed.
         for (const path of fromLive) {
           const entry = next.get(path) as FileEntry;
-          if (spareFiles.get(path)?.hash === entry.hash && spareFiles.get(path)?.ino === entry.ino) continue;
+          const spare = spareFiles.get(path);
+          if (spare !== undefined && spare.hash === entry.hash && spare.ino === entry.ino) continue;
           track(linkFromLive(path, entry, liveRoot as string));
           while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
         }
