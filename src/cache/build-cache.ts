@@ -33,7 +33,7 @@ export interface BuildCache {
   stories: Map<string, CachedStory>;
   /** Built on first use, then reused while the Markdown settings stay the same: building it costs more than running it once. */
   processor: MarkdownProcessor | undefined;
-  /** The Markdown settings `stories` were rendered with (processorSettings). */
+  /** The Markdown settings `stories` were rendered with (markdownSettings). */
   settings: string | undefined;
   /** Where rendered bodies are kept (cache/body-packs.ts), opened on first use. */
   packs: BodyPacks | undefined;
