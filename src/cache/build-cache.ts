@@ -9,6 +9,7 @@ import type { GitDates } from '../content/git-dates.js';
 import type { SitemapMemo } from '../discovery/discovery-files.js';
 import type { BodyPacks } from './body-packs.js';
 import type { MarkdownProcessor } from '../markdown/processor.js';
+import type { Assets } from '../render/assets.js';
 import type { MediaMemo } from '../render/media.js';
 import type { ArticleKey } from '../render/pages.js';
 import type { Templates } from '../render/templates.js';
@@ -41,6 +42,8 @@ export interface BuildCache {
   unsaved: boolean;
   /** Per published story: its feed body, with absolute URLs. */
   feedBodies: WeakMap<object, unknown>;
+  /** The templates' assets, read again when a file under templates/ changes. */
+  assets: Assets | undefined;
   /** The parsed templates, reused until a template file changes. */
   templates: Templates | undefined;
   /** Per parsed story: its published form, reused while its HTML and dates are unchanged. */
@@ -51,6 +54,8 @@ export interface BuildCache {
   articles: WeakMap<object, unknown>;
   /** The last list of images to publish and the stories it was made from. */
   media: MediaMemo['media'];
+  /** The last `_headers` file and what it was made from. */
+  headers: { basePath: string; embeds: string; written: readonly string[]; file: { path: string; contents: string | Uint8Array } } | undefined;
   /** The last sitemap key and what it was made from. */
   sitemap: SitemapMemo['sitemap'];
   /** The last build's article keys, in the order of its stories. */
@@ -75,6 +80,7 @@ export function createBuildCache(): BuildCache {
     unsaved: false,
     feedBodies: new WeakMap(),
     templates: undefined,
+    assets: undefined,
     published: new WeakMap(),
     headlines: new WeakMap(),
     articles: new WeakMap(),
@@ -82,6 +88,7 @@ export function createBuildCache(): BuildCache {
     articleKeys: undefined,
     sitemap: undefined,
     media: undefined,
+    headers: undefined,
     links: { findings: new WeakMap(), pages: undefined },
     site: undefined,
     gitDates: undefined,

@@ -74,7 +74,8 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     const known = cache.headlines.get(story) as { configKey: string; view: HeadlineView | undefined; key: string } | undefined;
     if (known?.configKey === configKey) return known;
     const shown = [story.slug, story.title, story.summary ?? '', story.section ?? '', story.date.iso, story.isBrief ? 'brief' : 'story'];
-    const entry = { configKey, view: undefined, key: hash(configKey, JSON.stringify(shown)) };
+    // The fields themselves, not their hash: a list's key hashes them all at once (a hash each cost a build 40 ms at 10,000 stories).
+    const entry = { configKey, view: undefined, key: JSON.stringify(shown) };
     cache.headlines.set(story, entry);
     return entry;
   };
@@ -83,7 +84,7 @@ export async function renderPages(site: Site, templates: Templates, cache: Build
     return (entry.view ??= views.headline(story));
   };
   const views = createViews(site, { known: viewOf, bodyOf: options.bodyOf, logo: options.logo, shareImage: options.shareImage });
-  const listKey = (listed: readonly PublishedStory[]) => hash(...listed.map((story) => entryOf(story).key));
+  const listKey = (listed: readonly PublishedStory[]) => hash(configKey, ...listed.map((story) => entryOf(story).key));
   // A list page's stories array outlives a rebuild in which none of its stories changed (updateListings).
   const pageListKey = (listed: readonly PublishedStory[]) => {
     const known = cache.lists.get(listed) as { configKey: string; key: string } | undefined;

@@ -17,8 +17,9 @@ interface Finding {
 /**
  * `outputs`: every path the build writes (`index.html`, `slug/index.html`, `assets/style.css`, …).
  * `memo` keeps each story's findings while neither the story nor the site's set of pages changes.
+ * Answers how many broken links it reported.
  */
-export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMemo = { findings: new WeakMap(), pages: undefined }): void {
+export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMemo = { findings: new WeakMap(), pages: undefined }): number {
   const base = new URL(site.config.url);
   const outputsKey = keyOf(memo, site.config.url, outputs);
   let pages: Set<string> | undefined;
@@ -55,7 +56,14 @@ export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMem
     flagged = [...last.flagged.filter((story) => !gone.has(story)), ...added];
   } else flagged = site.stories.filter((story) => findingsOf(story).length > 0);
   memo.last = { key: outputsKey, stories: site.stories, flagged };
-  for (const story of flagged) for (const { reason, place } of findingsOf(story)) fail(story.file, reason, place, 'links/broken');
+  let broken = 0;
+  for (const story of flagged) {
+    for (const { reason, place } of findingsOf(story)) {
+      fail(story.file, reason, place, 'links/broken');
+      broken++;
+    }
+  }
+  return broken;
 }
 
 export interface LinkMemo {

@@ -22,6 +22,8 @@ export interface SiteSnapshot {
   settings: string;
   /** The earliest date of a story held back as in the future: the model must be rebuilt from then on. */
   nextRelease: number;
+  /** How many of the published stories are briefs (no body). */
+  briefs: number;
 }
 
 export function buildSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions, previous: SiteSnapshot | undefined) {
@@ -40,6 +42,7 @@ function build(config: SiteConfig, files: readonly VFile[], options: PublishOpti
     published: files.map((file) => byFile.get(file)),
     settings,
     nextRelease: options.future ? Infinity : earliestAfter(files, options.now),
+    briefs: site.stories.filter((story) => story.isBrief).length,
   };
 }
 
@@ -47,6 +50,7 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
   if (previous.settings !== settings || options.now >= previous.nextRelease || files.length !== previous.files.length) return undefined;
   let snapshot: { stories: Array<Story | undefined>; published: Array<PublishedStory | undefined>; list: PublishedStory[] } | undefined;
   const replaced = new Map<PublishedStory, PublishedStory>();
+  let briefs = previous.briefs;
   for (let index = 0; index < files.length; index++) {
     const file = files[index] as VFile;
     const story = file.data.story;
@@ -63,12 +67,14 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
     snapshot.published[index] = entry;
     snapshot.list[snapshot.list.indexOf(old)] = entry;
     replaced.set(old, entry);
+    briefs += Number(entry.isBrief) - Number(old.isBrief);
   }
   if (!snapshot) return { ...previous, files };
   const redirects = previous.site.redirects.map((redirect) => ({ ...redirect, story: replaced.get(redirect.story) ?? redirect.story }));
   return {
     ...previous,
     files,
+    briefs,
     stories: snapshot.stories,
     published: snapshot.published,
     // No draft flag or date changed, so the same stories are held back.
