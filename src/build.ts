@@ -112,6 +112,9 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
   const packs = cache.packs as NonNullable<BuildCache['packs']>;
 
   const { file: configFile, config } = await loadConfig(paths.root);
+  // Set again when this build reports; a build that throws leaves the next one no list to trust.
+  const messaged = cache.messaged;
+  cache.messaged = undefined;
 
   const known = options.changed && cache.storyPaths ? updateStoryList(paths.content, cache.storyPaths, (path) => cache.stories.has(path), options.changed) : undefined;
   const storyPaths = known ?? (await discoverStories(paths.content));
@@ -121,6 +124,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
     cache,
     packs,
     onRender: () => void storiesRendered++,
+    messaged,
     contentDir: paths.content,
     markdown: markdownOptions(config),
     changed: options.changed,
@@ -158,7 +162,9 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
   const result = (ok: boolean): BuildResult => {
     const briefs = model?.snapshot.briefs ?? 0;
     const pages = pagePaths.filter((path) => path.endsWith('.html')).length;
-    return { ok, files: problems(), stories: site?.stories.length ?? 0, briefs, pages, rendered, storiesRendered, out: paths.out };
+    const files = problems();
+    cache.messaged = files;
+    return { ok, files, stories: site?.stories.length ?? 0, briefs, pages, rendered, storiesRendered, out: paths.out };
   };
   if (options.signal?.aborted) return { ...result(false), aborted: true };
   if (!site || hasErrors(problems())) return result(false);

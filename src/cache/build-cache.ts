@@ -32,6 +32,10 @@ export interface BuildCache {
   /** The sorted story paths of the last build. */
   storyPaths: readonly string[] | undefined;
   stories: Map<string, CachedStory>;
+  /** The last build's story files, in the order of its story list (`storyPaths`). */
+  loaded: { paths: readonly string[]; files: readonly VFile[]; index: Map<string, number> | undefined } | undefined;
+  /** The files that ended the last build with messages; undefined while a build runs, and after one that threw. */
+  messaged: readonly VFile[] | undefined;
   /** Built on first use, then reused while the Markdown settings stay the same: building it costs more than running it once. */
   processor: MarkdownProcessor | undefined;
   /** The Markdown settings `stories` were rendered with (markdownSettings). */
@@ -74,6 +78,8 @@ export function createBuildCache(): BuildCache {
   return {
     storyPaths: undefined,
     stories: new Map(),
+    loaded: undefined,
+    messaged: undefined,
     processor: undefined,
     settings: undefined,
     packs: undefined,

@@ -53,9 +53,10 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
   let briefs = previous.briefs;
   for (let index = 0; index < files.length; index++) {
     const file = files[index] as VFile;
+    // An unchanged story comes back as the very same file object (a file read again is a new one,
+    // and its story is never replaced): one comparison, without reaching into the file.
+    if (file === previous.files[index]) continue;
     const story = file.data.story;
-    // An unchanged story comes back as the very same file object: one comparison, no path getters.
-    if (file === previous.files[index] && story === previous.stories[index]) continue;
     const before = previous.stories[index];
     const old = previous.published[index];
     const { body, hash } = file.data;
