@@ -177,6 +177,35 @@ describe('the output writer', () => {
     }
   });
 
+  it('should keep both builds whole through many writes by one process, which knows where they differ', async () => {
+    // dev's case: one output, its manifests in memory, and each commit only looking where the two builds differ.
+    const parent = await scratch();
+    const out = join(parent, 'dist');
+    const output = openOutput(out, { persist: false });
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    let version: Record<string, string> = { ...site };
+    for (let step = 0; step < 40; step++) {
+      const next = { ...version };
+      const path = `${['a', 'b', 'c', 'd', 'e'][Math.floor(random() * 5)]}/${random() < 0.5 ? 'index.html' : 'x/index.html'}`;
+      const roll = random();
+      if (roll < 0.3) delete next[path];
+      else if (roll < 0.5) next[path] = version[path] ?? `new ${path}`; // unchanged, or new
+      else next[path] = `${path}, version ${step}`;
+      if (random() < 0.2) next[path.replace('index.html', 'other.html')] = `other ${step % 3}`;
+      const write = await output.begin({ basePath: '/' });
+      for (const [file, contents] of Object.entries(next)) {
+        const key = hash(contents);
+        if (write.has(file, key)) write.keep(file, key);
+        else await write.put(file, key, contents);
+      }
+      await write.commit();
+      const files = Object.fromEntries([...(await statTree(out))].filter(([, entry]) => entry.kind === 'file').map(([file, entry]) => [file, entry.contents]));
+      expect(files, `step ${step}`).toEqual(next);
+      version = next;
+    }
+  });
+
   it('should make again a file changed or removed by hand in the current build, and drop a stray one', async () => {
     const { out } = await ourOutput(site);
     await writeFile(join(out, 'a/index.html'), 'edited by hand');
