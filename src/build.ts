@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
-import { createBuildCache, hash, type BuildCache } from './cache/build-cache.js';
+import { createBuildCache, hash, sameItems, type BuildCache } from './cache/build-cache.js';
 import { codeVersion } from './cache/code-version.js';
 import { closeBuildCache, openBuildCache } from './cache/cache-files.js';
 import { loadConfig } from './config/config.js';
@@ -242,7 +242,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
 function headersFor(basePath: string, written: readonly string[], embeds: readonly string[], cache: BuildCache) {
   const last = cache.headers;
   const embedsKey = embeds.join('\n');
-  if (last?.basePath === basePath && last.embeds === embedsKey && last.written.length === written.length && written.every((path, index) => path === last.written[index])) return last.file;
+  if (last?.basePath === basePath && last.embeds === embedsKey && sameItems(last.written, written)) return last.file;
   const file = renderHeaders(basePath, written.map((path) => ({ path })), embeds);
   cache.headers = { basePath, embeds: embedsKey, written, file };
   return file;

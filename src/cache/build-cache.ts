@@ -101,6 +101,15 @@ export function createBuildCache(): BuildCache {
   };
 }
 
+/**
+ * Whether `now` holds, place by place, what `last` held: the very same item, or one `alike` it.
+ * The memos of a rebuild use it, since the site model hands back the same objects for all but
+ * the edited stories, so most places compare by identity without reaching into the item.
+ */
+export function sameItems<T>(last: readonly T[], now: readonly T[], alike: (now: T, was: T) => boolean = () => false): boolean {
+  return last.length === now.length && now.every((item, index) => item === last[index] || alike(item, last[index] as T));
+}
+
 export function hash(...parts: Array<string | Uint8Array>): string {
   const digest = createHash('sha1');
   // One update for all-text input: each update call costs a trip into native code.

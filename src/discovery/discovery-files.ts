@@ -5,7 +5,7 @@
 // absolute: at 10,000 stories, most of a rebuild in which nothing they show moved.
 // The keys are cheap on purpose: the sitemap's from slugs and dates alone (even
 // making each URL costs ~2 µs), the feeds' from the handful of latest stories.
-import { hash } from '../cache/build-cache.js';
+import { hash, sameItems } from '../cache/build-cache.js';
 import type { KeyedFiles } from '../render/pages.js';
 import type { ListPage } from '../site/listings.js';
 import type { PublishedStory, Site } from '../site/model.js';
@@ -70,16 +70,8 @@ function sitemapKey(site: Site, memo: SitemapMemo): string {
   const same =
     last !== undefined &&
     last.url === site.config.url &&
-    last.stories.length === stories.length &&
-    last.pages.length === listings.pages.length &&
-    stories.every((story, index) => {
-      const was = last.stories[index] as PublishedStory;
-      return story === was || (story.slug === was.slug && lastChange(story) === lastChange(was));
-    }) &&
-    listings.pages.every((page, index) => {
-      const was = last.pages[index] as ListPage;
-      return page === was || (page.url === was.url && page.listing.stories[0]?.date.time === was.listing.stories[0]?.date.time);
-    });
+    sameItems(last.stories, stories, (story, was) => story.slug === was.slug && lastChange(story) === lastChange(was)) &&
+    sameItems(last.pages, listings.pages, (page, was) => page.url === was.url && page.listing.stories[0]?.date.time === was.listing.stories[0]?.date.time);
   if (same) return (memo.sitemap = { ...last, stories, pages: listings.pages }).key;
   const parts: string[] = ['sitemap', site.config.url];
   // Every page of a listing shifts when a story enters it (page 2 takes page 1's last

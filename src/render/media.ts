@@ -3,6 +3,7 @@
 // story's are gathered, each file once however many stories show it, and read
 // only when the output does not hold them already.
 import { readFile } from 'node:fs/promises';
+import { sameItems } from '../cache/build-cache.js';
 import { hashImage } from '../markdown/image-files.js';
 import type { StoryMedia } from '../markdown/rehype-story-images.js';
 import type { VFile } from 'vfile';
@@ -23,7 +24,7 @@ export interface MediaMemo {
  */
 export function collectMedia(site: Site, memo: MediaMemo = {}): MediaList {
   const last = memo.media;
-  if (last && last.stories.length === site.stories.length && site.stories.every((story, index) => story === last.stories[index] || (noMedia(story) && noMedia(last.stories[index] as PublishedStory)))) {
+  if (last && sameItems(last.stories, site.stories, (story, was) => noMedia(story) && noMedia(was))) {
     memo.media = { stories: site.stories, list: last.list };
     return last.list;
   }

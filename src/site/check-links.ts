@@ -2,7 +2,7 @@
 // is an error at the link itself. External links are not fetched; that needs the
 // network and belongs to a separate, slower check.
 import { closest } from 'fastest-levenshtein';
-import { hash } from '../cache/build-cache.js';
+import { hash, sameItems } from '../cache/build-cache.js';
 import { fail } from '../report/messages.js';
 import type { StoryLink } from '../markdown/rehype-collect-links.js';
 import type { PublishedStory, Site } from './model.js';
@@ -77,7 +77,7 @@ export interface LinkMemo {
 
 function keyOf(memo: LinkMemo, url: string, outputs: readonly string[]): string {
   const last = memo.pages;
-  if (last && last.url === url && last.outputs.length === outputs.length && outputs.every((path, index) => path === last.outputs[index])) return last.key;
+  if (last && last.url === url && sameItems(last.outputs, outputs)) return last.key;
   memo.pages = { url, outputs, key: hash(url, ...outputs) };
   return memo.pages.key;
 }
