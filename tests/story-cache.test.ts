@@ -11,13 +11,13 @@ import { png, REPO, run, scratch, snapshotTree } from './helpers.js';
 // Every story file read, to see which a build did not need to read.
 const reads = vi.hoisted(() => ({ paths: [] as string[] }));
 // Stories are opened to be read (content/read-story-file.ts), never otherwise.
-vi.mock('node:fs/promises', async (original) => {
-  const fs = await original<typeof import('node:fs/promises')>();
-  const open = (async (path: Parameters<typeof fs.open>[0], ...rest: unknown[]) => {
+vi.mock('node:fs', async (original) => {
+  const fs = await original<typeof import('node:fs')>();
+  const openSync = ((path: Parameters<typeof fs.openSync>[0], ...rest: unknown[]) => {
     if (typeof path === 'string' && path.endsWith('.md')) reads.paths.push(path);
-    return (fs.open as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fs.open;
-  return { ...fs, open, default: { ...fs, open } };
+    return (fs.openSync as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.openSync;
+  return { ...fs, openSync, default: { ...fs, openSync } };
 });
 afterEach(() => void (reads.paths = []));
 

@@ -23,8 +23,7 @@
 // starts a pool for that rebuild only. A warm pool kept in the dev cache would save
 // that second once per such burst, at the price of idle threads held all session
 // and a shutdown hook in the dev server: not worth it.
-import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { VFile } from 'vfile';
@@ -88,9 +87,9 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
   const read = async (path: string): Promise<VFile> => {
     const cached = cache.stories.get(path);
     // Before the read: a change after it shows as a new signature next time.
-    const stats = await stat(path).catch(() => undefined);
+    const stats = statOf(path);
     if (cached && same && sameSignature(path, cached.signature, stats) && sameImages(cached.file)) return reuse(cached);
-    const bytes = await readStoryFile(path, options.contentDir);
+    const bytes = readStoryFile(path, options.contentDir);
     if (!(bytes instanceof Uint8Array)) {
       const file = new VFile({ path });
       fail(file, bytes.reason, undefined, bytes.ruleId);
@@ -178,6 +177,15 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     cache.unsaved = true;
   }
   return files;
+}
+
+/** The file's stats, or undefined for one that cannot be looked at (reading it then says why). */
+function statOf(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where `path` is in the last build's story list (a map made once per list). */

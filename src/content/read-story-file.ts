@@ -5,8 +5,11 @@
 // (`secret.md -> ../../.env`), and a dangling or looping link would otherwise be
 // reported as a bare ENOENT or ELOOP. Only regular files are read: a pipe named
 // like a story would otherwise hold the build until something wrote to it.
-import { constants } from 'node:fs';
-import { lstat, open, readlink, realpath } from 'node:fs/promises';
+//
+// Synchronous: a story is a few kilobytes, and the promise API's open, stat, read
+// and close cost a cold build of 10,000 stories 3 s of CPU (on two cores, shared
+// with rendering) against 0.4 s for the same calls made in sync.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 
 export interface StoryReadProblem {
@@ -21,10 +24,10 @@ const NO_FOLLOW = constants.O_NOFOLLOW;
 const NO_WAIT = constants.O_NONBLOCK ?? 0;
 
 /** The bytes of the story at `path`, following a symlink only to a file inside `contentDir`. */
-export async function readStoryFile(path: string, contentDir: string): Promise<Uint8Array | StoryReadProblem> {
+export function readStoryFile(path: string, contentDir: string): Uint8Array | StoryReadProblem {
   try {
-    if (NO_FOLLOW === undefined && (await lstat(path)).isSymbolicLink()) return await readLinkedStory(path, contentDir);
-    return await readRegularFile(path, NO_FOLLOW ?? 0, (kind) => `This story is ${kind}, not a Markdown file; move it out of the content folder`);
+    if (NO_FOLLOW === undefined && lstatSync(path).isSymbolicLink()) return readLinkedStory(path, contentDir);
+    return readRegularFile(path, NO_FOLLOW ?? 0, (kind) => `This story is ${kind}, not a Markdown file; move it out of the content folder`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP' || code === 'EMLINK') return readLinkedStory(path, contentDir);
@@ -32,40 +35,45 @@ export async function readStoryFile(path: string, contentDir: string): Promise<U
   }
 }
 
-async function readLinkedStory(path: string, contentDir: string): Promise<Uint8Array | StoryReadProblem> {
-  const target = await readlink(path).catch(() => '?');
+function readLinkedStory(path: string, contentDir: string): Uint8Array | StoryReadProblem {
+  let target = '?';
+  try {
+    target = readlinkSync(path);
+  } catch {
+    // Said as `?`: the reason below comes from following the link, which fails too.
+  }
   let real: string;
   try {
-    real = await realpath(path);
+    real = realpathSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { reason: `This story is a symbolic link to \`${target}\`, which does not exist; restore that file, or delete the link`, ruleId: 'content/link' };
     if (code === 'ELOOP') return { reason: `This story is a symbolic link that leads back to itself (\`${target}\`), so it has no text; delete the link`, ruleId: 'content/link' };
     return unreadable(error);
   }
-  if (!isInside(real, await realpath(contentDir))) {
+  if (!isInside(real, realpathSync(contentDir))) {
     return {
       reason: `This story is a symbolic link to \`${target}\`, outside the content folder, so the build would publish a file from elsewhere on this machine; copy the file itself into the content folder`,
       ruleId: 'content/outside',
     };
   }
   try {
-    return await readRegularFile(real, 0, (kind) => `This story is a symbolic link to ${kind} (\`${target}\`), not to a Markdown file; link a story file instead`, 'content/link');
+    return readRegularFile(real, 0, (kind) => `This story is a symbolic link to ${kind} (\`${target}\`), not to a Markdown file; link a story file instead`, 'content/link');
   } catch (error) {
     return unreadable(error);
   }
 }
 
 /** The file's bytes if it is a regular file; else what it is, in `explain`'s words. */
-async function readRegularFile(path: string, flags: number, explain: (kind: string) => string, ruleId = 'content/read'): Promise<Uint8Array | StoryReadProblem> {
-  const handle = await open(path, constants.O_RDONLY | flags | NO_WAIT);
+function readRegularFile(path: string, flags: number, explain: (kind: string) => string, ruleId = 'content/read'): Uint8Array | StoryReadProblem {
+  const fd = openSync(path, constants.O_RDONLY | flags | NO_WAIT);
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (stats.isDirectory()) return { reason: explain('a folder'), ruleId };
     if (!stats.isFile()) return { reason: explain('a pipe or device'), ruleId };
-    return await handle.readFile();
+    return readFileSync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

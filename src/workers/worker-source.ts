@@ -1,19 +1,20 @@
-// Where the render worker's code comes from. Built, this file is lib/markdown/
-// worker-source.js and the worker is the compiled render-worker.js beside it. Under
-// vitest this file runs as TypeScript from src/, where Node (20, no type stripping)
-// cannot start render-worker.ts by itself; rather than fall back to lib/, which may
-// be older than the sources being tested, the worker then registers a module hook
-// that compiles each .ts file it imports with the project's own TypeScript
-// (a devDependency, present wherever src/ is run), so it runs exactly these sources.
+// Where a worker thread's code comes from. Built, the caller is a file of lib/ and
+// the worker is the compiled .js module it names. Under vitest the caller runs as
+// TypeScript from src/, where Node (20, no type stripping) cannot start a .ts
+// module by itself; rather than fall back to lib/, which may be older than the
+// sources being tested, the worker then registers a module hook that compiles each
+// .ts file it imports with the project's own TypeScript (a devDependency, present
+// wherever src/ is run), so it runs exactly these sources.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-export function startRenderWorker(options: WorkerOptions = {}): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js', import.meta.url);
+/** A worker running `module` (a path without extension, relative to `from`, the caller's `import.meta.url`). */
+export function startWorker(module: string, from: string, options: WorkerOptions = {}): Worker {
+  const entry = new URL(`${module}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
   if (entry.pathname.endsWith('.js')) return new Worker(entry, options);
   const typescript = pathToFileURL(createRequire(import.meta.url).resolve('typescript')).href;
-  return new Worker(BOOTSTRAP, { ...options, eval: true, workerData: { entry: entry.href, typescript, hooks: `data:text/javascript,${encodeURIComponent(HOOKS)}` } });
+  return new Worker(BOOTSTRAP, { ...options, eval: true, workerData: { ...(options.workerData as object | undefined), entry: entry.href, typescript, hooks: `data:text/javascript,${encodeURIComponent(HOOKS)}` } });
 }
 
 const BOOTSTRAP = `
