@@ -20,11 +20,13 @@ import { readAssets, type Assets } from './render/assets.js';
 import { renderHeaders } from './render/headers.js';
 import { createBodySource } from './markdown/story-bodies.js';
 import { collectMedia, mediaBytes, MediaChanged } from './render/media.js';
+import { createPagePool } from './render/page-pool.js';
 import { pageCount, renderPages } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
 import { fail, hasErrors, warn } from './report/messages.js';
 import { checkLinks } from './site/check-links.js';
 import { buildSite } from './site/update-site.js';
+import { threadCount } from './workers/threads.js';
 import { openOutput, type Output, type OutputWrite } from './write/output.js';
 
 export interface BuildOptions {
@@ -187,7 +189,9 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
   try {
     const assetsKey = hash(await codeVersion(), assets.key);
     const bodyOf = createBodySource(cache, packs, paths.content);
-    const pages = await renderPages(site, templates, cache, write, { assetsKey, bodyOf, prepare: loadMarkdownStage, logo, shareImage, onPage });
+    const threads = threadCount();
+    const startPool = threads > 1 ? () => createPagePool({ size: threads - 1, templates, dir: paths.templates, cwd: paths.cwd, assets: assets.byName, basePath }) : undefined;
+    const pages = await renderPages(site, templates, cache, write, { assetsKey, bodyOf, prepare: loadMarkdownStage, logo, shareImage, startPool, onPage });
     pagePaths = pages.paths;
     rendered = pages.rendered;
     // Media by the hash in their names: read and copied only when the output lacks them.

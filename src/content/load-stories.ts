@@ -24,7 +24,6 @@
 // that second once per such burst, at the price of idle threads held all session
 // and a shutdown hook in the dev server: not worth it.
 import { readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { VFile } from 'vfile';
 import type { BodyPacks } from '../cache/body-packs.js';
@@ -34,6 +33,7 @@ import { markdownSettings, type MarkdownOptions } from '../markdown/settings.js'
 import { loadMarkdownStage, markdownStage } from '../markdown/stage.js';
 import type { RenderPool } from '../markdown/worker-pool.js';
 import { fail } from '../report/messages.js';
+import { threadCount } from '../workers/threads.js';
 import { fileSignature, sameSignature } from './file-signature.js';
 import { readStoryFile } from './read-story-file.js';
 
@@ -196,9 +196,7 @@ function indexOf(loaded: NonNullable<BuildCache['loaded']>, path: string): numbe
 
 /** How many threads render: 1 (this one only) unless a pool pays for itself. */
 function renderingThreads(threads: number | undefined, toRender: number): number {
-  const fromEnv = Number(process.env.BROADSHEET_THREADS);
-  const wanted = threads ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism());
-  return toRender >= POOL_FROM ? wanted : 1;
+  return toRender >= POOL_FROM ? threadCount(threads) : 1;
 }
 
 /** The same file as last build, without the messages later stages added to it then. */

@@ -1,7 +1,7 @@
 // Work spread over worker threads, with this thread working beside them
 // (`onThisThread`), taking a task from the queue whenever the workers have enough
 // to do. A worker is given a task only once it says it is ready, one at a time
-// while its code is still cold, then three ahead of its replies so it never waits
+// while its code is still cold, then several ahead of its replies so it never waits
 // for this thread, which may be busy with a task of its own. The Markdown stage
 // (markdown/worker-pool.ts) and the pages (render/page-pool.ts) share it.
 //
@@ -37,10 +37,10 @@ export interface WorkerPoolOptions<Task, Answer, Result> {
   onThisThread?: ((task: Task) => Result) | undefined;
   /** Why a worker died, in a writer's words, from its `error` event. */
   describe: (error: unknown) => string;
+  /** Tasks posted to a warm worker ahead of its replies. Default: 3. */
+  depth?: number | undefined;
 }
 
-// Tasks posted to a warm worker ahead of its replies.
-const DEPTH = 3;
 // A worker's first tasks take 5–20 times as long as later ones (its code is not optimized yet).
 const WARM_AFTER = 20;
 
@@ -64,6 +64,7 @@ export function createWorkerPool<Task, Answer, Result>(options: WorkerPoolOption
   const queue: Job<Task, Result>[] = [];
   const slots = new Set<Slot<Task, Result>>();
   const message = options.message ?? ((task: Task) => task);
+  const depth = options.depth ?? 3;
   let closed = false;
   let failedStarts = 0;
   let hereScheduled = false;
@@ -109,7 +110,7 @@ export function createWorkerPool<Task, Answer, Result>(options: WorkerPoolOption
 
   const dispatch = () => {
     for (const slot of slots) {
-      const room = !slot.ready ? 0 : slot.done < WARM_AFTER ? 1 : DEPTH;
+      const room = !slot.ready ? 0 : slot.done < WARM_AFTER ? 1 : depth;
       while (slot.posted.length < room && queue.length > 0) {
         const job = queue.shift() as Job<Task, Result>;
         slot.posted.push(job);
