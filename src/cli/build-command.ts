@@ -1,7 +1,8 @@
 // `broadsheet build` and `broadsheet check`: the same pipeline; check writes nothing.
 import { join, relative } from 'node:path';
 import { CACHE_FOLDER } from '../cache/story-index.js';
-import { build } from '../build.js';
+import { build, type Progress } from '../build.js';
+import { boundHeapFor } from './heap.js';
 import { plural, printMessages, tally, type Io } from './io.js';
 import type { ParsedOptions } from './main.js';
 import { createProgress } from './progress.js';
@@ -9,7 +10,7 @@ import { createProgress } from './progress.js';
 export async function runBuild(io: Io, options: ParsedOptions): Promise<number> {
   const started = performance.now();
   const progress = createProgress(io);
-  const result = await build({ ...siteOptions(io, options), out: options.out, onProgress: progress.update });
+  const result = await build({ ...siteOptions(io, options), out: options.out, onProgress: watching(progress) });
   progress.clear();
 
   const { errors, warnings } = printMessages(io, result.files);
@@ -32,7 +33,7 @@ function changes(count: number | undefined): string {
 
 export async function runCheck(io: Io, options: ParsedOptions): Promise<number> {
   const progress = createProgress(io);
-  const result = await build({ ...siteOptions(io, options), write: false, onProgress: progress.update });
+  const result = await build({ ...siteOptions(io, options), write: false, onProgress: watching(progress) });
   progress.clear();
   const { errors, warnings } = printMessages(io, result.files);
   if (!result.ok) {
@@ -41,6 +42,14 @@ export async function runCheck(io: Io, options: ParsedOptions): Promise<number> 
   }
   io.stdout(`Checked ${plural(result.stories, 'story', 'stories')} and ${plural(result.pages, 'page')}: ${warnings ? plural(warnings, 'warning') : 'no problems'}.\n`);
   return 0;
+}
+
+/** Progress shown, and a large site's heap bounded once its size is known. */
+function watching(progress: ReturnType<typeof createProgress>) {
+  return (p: Progress) => {
+    boundHeapFor(p.total);
+    progress.update(p);
+  };
 }
 
 /** The options every command that builds shares. */
