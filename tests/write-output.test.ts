@@ -14,14 +14,14 @@ import { REPO, scratch } from './helpers.js';
 
 // Hard links fail on demand, to take the fallback path a file system without them would.
 const links = vi.hoisted(() => ({ error: undefined as string | undefined, calls: 0 }));
-vi.mock('node:fs/promises', async (original) => {
-  const fs = await original<typeof import('node:fs/promises')>();
-  const link: typeof fs.link = async (...args) => {
+vi.mock('node:fs', async (original) => {
+  const fs = await original<typeof import('node:fs')>();
+  const linkSync: typeof fs.linkSync = (...args) => {
     links.calls++;
     if (links.error) throw Object.assign(new Error(`${links.error}: simulated`), { code: links.error });
-    return fs.link(...args);
+    return fs.linkSync(...args);
   };
-  return { ...fs, link, default: { ...fs, link } };
+  return { ...fs, linkSync, default: { ...fs, linkSync } };
 });
 afterEach(() => {
   links.error = undefined;

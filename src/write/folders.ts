@@ -1,7 +1,10 @@
 // The folder work of a commit (output.ts): tidying and dating the spare build's folders,
 // the swap, and reading a file without following a link.
-import { constants } from 'node:fs';
-import { lstat, open, readdir, rename, rm, rmdir, symlink, utimes } from 'node:fs/promises';
+//
+// Folder calls are sync: after a cold build the next commit looks at each of its 10,000
+// folders, and through the promise API each look cost a trip through libuv's thread pool.
+import { constants, lstatSync, readdirSync, rmdirSync, utimesSync } from 'node:fs';
+import { open, rename, rm, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Layout, Side } from './builds.js';
 
@@ -19,12 +22,12 @@ export function otherSide(side: Side): Side {
  * removed from can have become empty, so this costs a look at each of those, not a
  * pass over the site.
  */
-export async function tidyFolders(root: string, folders: Map<string, number>, touched: Set<string>): Promise<void> {
+export function tidyFolders(root: string, folders: Map<string, number>, touched: Set<string>): void {
   const candidates = [...touched].filter((folder) => folder !== '').sort((a, b) => b.length - a.length);
   for (const folder of candidates) {
-    const entries = await readdir(join(root, folder)).catch(() => undefined);
+    const entries = attempt(() => readdirSync(join(root, folder)));
     if (entries === undefined || entries.length > 0) continue;
-    await rmdir(join(root, folder)).catch(() => {});
+    attempt(() => rmdirSync(join(root, folder)));
     folders.delete(folder);
     touched.delete(folder);
     const parent = parentOf(folder);
@@ -38,23 +41,31 @@ export async function tidyFolders(root: string, folders: Map<string, number>, to
  * have if only its files had been rewritten in place: `rsync -a` then has nothing to say
  * about it. Only touched folders can differ from what the spare had before.
  */
-export async function keepFolderTimes(spareRoot: string, liveRoot: string | undefined, folders: Map<string, number>, touched: Set<string>, sameNames: boolean): Promise<void> {
+export function keepFolderTimes(spareRoot: string, liveRoot: string | undefined, folders: Map<string, number>, touched: Set<string>, sameNames: boolean): void {
   if (!liveRoot) return;
   for (const folder of touched) {
     if (!folders.has(folder)) continue;
-    const before = await lstat(join(liveRoot, folder)).catch(() => undefined);
+    const before = attempt(() => lstatSync(join(liveRoot, folder)));
     if (!before?.isDirectory()) continue;
     // `sameNames`: the caller knows both builds hold the same files, so listing the folders
     // (at 10,000 stories the top one has 10,000 names) would only confirm it.
-    if (sameNames) {
-      await utimes(join(spareRoot, folder), before.atimeMs / 1000, before.mtimeMs / 1000);
-      continue;
+    if (!sameNames) {
+      const live = attempt(() => readdirSync(join(liveRoot, folder)));
+      const spare = attempt(() => readdirSync(join(spareRoot, folder)));
+      if (!live || !spare || live.length !== spare.length) continue;
+      const wanted = new Set(spare);
+      if (!live.every((name) => wanted.has(name))) continue;
     }
-    const [live, spare] = await Promise.all([readdir(join(liveRoot, folder)), readdir(join(spareRoot, folder))].map((names) => names.catch(() => undefined)));
-    if (!live || !spare || live.length !== spare.length) continue;
-    const wanted = new Set(spare);
-    if (!live.every((name) => wanted.has(name))) continue;
-    await utimes(join(spareRoot, folder), before.atimeMs / 1000, before.mtimeMs / 1000);
+    utimesSync(join(spareRoot, folder), before.atimeMs / 1000, before.mtimeMs / 1000);
+  }
+}
+
+/** What `call` gives, or `undefined` when it throws (a folder gone or unreadable is skipped). */
+export function attempt<T>(call: () => T): T | undefined {
+  try {
+    return call();
+  } catch {
+    return undefined;
   }
 }
 
