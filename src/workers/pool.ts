@@ -138,7 +138,16 @@ export function createWorkerPool<Task, Answer, Result>(options: WorkerPoolOption
     closed = true;
     for (const job of queue.splice(0)) job.done(undefined);
     for (const slot of slots) for (const job of slot.posted.splice(0)) job.done(undefined);
-    await Promise.all([...slots].map((slot) => slot.worker.terminate()));
+    // A timer holds the event loop until every worker has gone. `terminate` is meant to, but on
+    // Node 20 a worker that had rendered pages sometimes left the loop empty before its exit came
+    // in, and with nothing else pending the process ended inside `close` (exit code 13, an
+    // unsettled await: the build never finished). The exits come within milliseconds.
+    const hold = setInterval(() => {}, 1000);
+    try {
+      await Promise.all([...slots].map((slot) => slot.worker.terminate()));
+    } finally {
+      clearInterval(hold);
+    }
   };
 
   for (let i = 0; i < options.size; i++) start();
