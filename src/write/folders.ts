@@ -60,6 +60,15 @@ export function keepFolderTimes(spareRoot: string, liveRoot: string | undefined,
   }
 }
 
+/** The touched folders' mtimes as they are now, for the manifest; a folder no longer there is forgotten. */
+export function recordFolderTimes(root: string, folders: Map<string, number>, touched: Set<string>): void {
+  for (const folder of touched) {
+    const stats = attempt(() => lstatSync(join(root, folder)));
+    if (stats) folders.set(folder, stats.mtimeMs);
+    else folders.delete(folder);
+  }
+}
+
 /** What `call` gives, or `undefined` when it throws (a folder gone or unreadable is skipped). */
 export function attempt<T>(call: () => T): T | undefined {
   try {

@@ -24,7 +24,7 @@ import { linkSync, lstatSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFi
 import { lstat, mkdir, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hash } from '../cache/build-cache.js';
-import { attempt, keepFolderTimes, otherSide, parentOf, readNoFollow, swap, tidyFolders } from './folders.js';
+import { attempt, keepFolderTimes, otherSide, parentOf, readNoFollow, recordFolderTimes, swap, tidyFolders } from './folders.js';
 import { lock } from './lock.js';
 import { currentOutput, forgetManifest, layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
 import { listOutput, sameBytes } from './old-output.js';
@@ -308,10 +308,7 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         // The new build holding every file the live one does and no other: then every folder holds the same names.
         const sameNames = !foreign && removed === 0 && next.size === liveFiles.size;
         keepFolderTimes(spareRoot, liveRoot, spareFolders, touched, sameNames);
-        for (const folder of touched) {
-          const stats = attempt(() => lstatSync(join(spareRoot, folder)));
-          if (stats) spareFolders.set(folder, stats.mtimeMs);
-        }
+        recordFolderTimes(spareRoot, spareFolders, touched);
         const manifest: Manifest = { files: next, folders: spareFolders };
         if (state.persist) await writeManifest(layout, state.spareSide, manifest);
         await swap(layout, state.spareSide, state.current.kind === 'folder' ? (state.side ?? otherSide(state.spareSide)) : undefined);
@@ -342,11 +339,7 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
     if (!spareReady || !(await spareReady.then(() => true, () => false))) return;
     if (!spareExisted) return void (await rm(spareRoot, { recursive: true, force: true }));
     tidyFolders(spareRoot, spareFolders, touched);
-    for (const folder of touched) {
-      const stats = await lstat(join(spareRoot, folder)).catch(() => undefined);
-      if (stats) spareFolders.set(folder, stats.mtimeMs);
-      else spareFolders.delete(folder);
-    }
+    recordFolderTimes(spareRoot, spareFolders, touched);
     if (state.persist) await writeManifest(layout, state.spareSide, { files: spareFiles, folders: spareFolders }).catch(() => {});
     if (state.side && state.live) remember({ side: state.side, live: state.live, spare: { files: spareFiles, folders: spareFolders } });
   };
