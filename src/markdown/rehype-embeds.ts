@@ -5,12 +5,12 @@
 // rehype-sanitize, whose schema (sanitize-schema.ts) would drop such iframes too,
 // but silently: this plugin is the one that explains.
 import type { Element, Root } from 'hast';
-import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { CONFIG_FILE } from '../config/config.js';
 import { warn } from '../report/messages.js';
 import { isAllowedEmbed, type EmbedHost } from './embeds.js';
 import { EMBED_SANDBOX } from './sanitize-schema.js';
+import { eachElement, REMOVE, SKIP } from './walk.js';
 
 export interface Options {
   /** The `embeds` setting, taken apart (embeds.ts). Default: none, so every iframe is dropped. */
@@ -22,16 +22,15 @@ const defaults = { hosts: [] } satisfies Options;
 export default function rehypeEmbeds(options: Options = {}) {
   const hosts = options.hosts ?? defaults.hosts;
   return (tree: Root, file: VFile) => {
-    visit(tree, 'element', (node, index, parent) => {
-      if (node.tagName !== 'iframe' || !parent || index === undefined) return;
+    eachElement(tree, (node) => {
+      if (node.tagName !== 'iframe') return;
       const place = node.position && { line: node.position.start.line, column: node.position.start.column };
       const written = typeof node.properties.src === 'string' ? node.properties.src.trim() : '';
       const url = URL.canParse(written) ? new URL(written) : undefined;
       if (!url || !isAllowedEmbed(url, hosts)) {
         const [reason, rule] = whyDropped(written, url, hosts);
         warn(file, reason, place, rule);
-        parent.children.splice(index, 1);
-        return [SKIP, index];
+        return REMOVE;
       }
       const title = typeof node.properties.title === 'string' ? node.properties.title.trim() : '';
       if (title === '') {

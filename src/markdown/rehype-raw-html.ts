@@ -5,8 +5,8 @@
 // at all: for them this is one walk that finds nothing, and the tree is untouched.
 import type { Root } from 'hast';
 import rehypeRaw from 'rehype-raw';
-import { EXIT, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { someNode } from './walk.js';
 
 export default function rehypeRawHtml() {
   const parse = rehypeRaw();
@@ -14,10 +14,5 @@ export default function rehypeRawHtml() {
 }
 
 export function hasRaw(tree: Root): boolean {
-  let found = false;
-  visit(tree, 'raw', () => {
-    found = true;
-    return EXIT;
-  });
-  return found;
+  return someNode(tree, (node) => node.type === 'raw');
 }

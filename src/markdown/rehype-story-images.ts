@@ -9,13 +9,13 @@
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import type { Root } from 'hast';
 import { imageSize } from 'image-size';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { StoryImage } from '../content/read-story.js';
 import { slugFromText } from '../content/slug.js';
 import { fail, warn, type Place } from '../report/messages.js';
 import { fileSignature } from '../content/file-signature.js';
 import { decodeReferences, hashImage, isInside, readImage, readProblem } from './image-files.js';
+import { eachElement } from './walk.js';
 
 /** An image to copy into the output, e.g. `{ output: 'media/bridge.1a2b3c4d.jpg', source: '/site/content/bridge.jpg', hash }`. */
 export interface StoryMedia {
@@ -62,7 +62,7 @@ export default function rehypeStoryImages() {
   return (tree: Root, file: VFile) => {
     const images = createResolver(file);
     let first: StoryImage | undefined;
-    visit(tree, 'element', (node) => {
+    eachElement(tree, (node) => {
       const src = node.tagName === 'img' ? node.properties.src : undefined;
       if (typeof src !== 'string') return;
       const place = node.position ? { line: node.position.start.line, column: node.position.start.column } : undefined;

@@ -3,13 +3,13 @@
 // class, `align-left|align-center|align-right`, which the stylesheet turns into
 // `text-align`. Runs after rehype-sanitize, whose schema would drop the class.
 import type { Root } from 'hast';
-import { visit } from 'unist-util-visit';
+import { eachElement } from './walk.js';
 
 const ALIGNMENTS = new Set(['left', 'center', 'right']);
 
 export default function rehypeTableAlign() {
   return (tree: Root) => {
-    visit(tree, 'element', (node) => {
+    eachElement(tree, (node) => {
       if (node.tagName !== 'th' && node.tagName !== 'td') return;
       const align = node.properties.align;
       if (align === undefined) return;

@@ -12,7 +12,7 @@
 import type { Parent, Root, Text } from 'mdast';
 import { retext } from 'retext';
 import retextSmartypants from 'retext-smartypants';
-import { visit } from 'unist-util-visit';
+import { walk } from './walk.js';
 
 export interface Options {
   /** `'oldschool'`: `--` is an en dash, `---` an em dash. Default: retext-smartypants's (`--` is an em dash). */
@@ -32,8 +32,7 @@ export default function remarkTypography(options: Options = {}) {
   return (tree: Root) => {
     const nodes: Array<Text | { type: 'inlineCode'; value: string } | Parent> = [];
     let all = '';
-    visit(tree, (node, _index, parent) => {
-      if (!parent) return;
+    walk(tree, (node) => {
       if (LEAVES.has(node.type)) {
         const leaf = node as Text;
         // Code keeps its quotes but still takes up room, so the quotes around it pair up.
