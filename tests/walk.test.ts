@@ -10,7 +10,8 @@ describe('the plugins\' tree walk', () => {
     const tree: Root = { type: 'root', children: [el('p', [text('a'), el('em', [text('b')])]), el('ul', [el('li', [text('c')])])] };
     const seen: string[] = [];
     walk(tree, (node, index, parent) => {
-      seen.push(`${node.type === 'element' ? (node as Element).tagName : (node as { value: string }).value}@${index}<${parent.type === 'root' ? 'root' : (parent as Element).tagName}`);
+      const name = 'tagName' in node ? String(node.tagName) : 'value' in node ? String(node.value) : node.type;
+      seen.push(`${name}@${index}<${'tagName' in parent ? String(parent.tagName) : parent.type}`);
     });
     expect(seen).toEqual(['p@0<root', 'a@0<p', 'em@1<p', 'b@0<em', 'ul@1<root', 'li@0<ul', 'c@0<li']);
   });
