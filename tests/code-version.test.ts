@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ function codeFolder(): { folder: string; lock: string } {
 }
 
 describe('the code version', () => {
-  it('changes with a module, a module moved, or the lockfile', () => {
+  it('changes with a module, a module moved, JSON beside the modules, or the lockfile', () => {
     const { folder, lock } = codeFolder();
     const before = versionOf(folder, [lock]);
     expect(versionOf(folder, [lock])).toBe(before);
@@ -29,9 +29,14 @@ describe('the code version', () => {
 
     writeFileSync(join(folder, 'render', 'pages.js'), 'export const b = 2;\n');
     expect(versionOf(folder, [lock])).toBe(before);
+    rmSync(join(folder, 'render', 'pages.js'));
     mkdirSync(join(folder, 'site'));
     writeFileSync(join(folder, 'site', 'pages.js'), 'export const b = 2;\n');
     expect(versionOf(folder, [lock])).not.toBe(before);
+    writeFileSync(join(folder, 'site', 'names.json'), '{"a":1}');
+    const withJson = versionOf(folder, [lock]);
+    writeFileSync(join(folder, 'site', 'names.json'), '{"a":2}');
+    expect(versionOf(folder, [lock])).not.toBe(withJson);
 
     const { folder: other, lock: otherLock } = codeFolder();
     writeFileSync(otherLock, '{"lockfileVersion":3,"packages":{}}');
@@ -43,6 +48,7 @@ describe('the code version', () => {
     const before = versionOf(folder, [lock]);
     writeFileSync(join(folder, 'build.d.ts'), 'export declare const a: 1;\n');
     writeFileSync(join(folder, 'build.js.map'), '{"version":3}');
+    writeFileSync(join(folder, 'build.d.mts'), 'export {};\n');
     expect(versionOf(folder, [lock])).toBe(before);
   });
 

@@ -71,3 +71,23 @@ describe('embeds setting', () => {
     expect(csp(['www.youtube-nocookie.com'])).toContain("script-src 'none'");
   });
 });
+
+describe('embeds in a story', () => {
+  it('should drop iframes side by side, each with its warning, and keep the allowed one after them', async () => {
+    const { createMarkdownProcessor } = await import('../src/markdown/processor.js');
+    const { VFile } = await import('vfile');
+    const processor = createMarkdownProcessor({ embeds: ['www.youtube-nocookie.com'] });
+    const file = new VFile({
+      path: 'story.md',
+      value: '<div><iframe src="https://evil.example/a"></iframe><iframe src="https://evil.example/b"></iframe><iframe src="https://www.youtube-nocookie.com/embed/x" title="Video: the bridge"></iframe></div>\n',
+    });
+    const html = String(processor.processSync(file));
+    expect(html.match(/<iframe/g)).toHaveLength(1);
+    expect(html).toContain('src="https://www.youtube-nocookie.com/embed/x"');
+    expect(html).not.toContain('evil.example');
+    expect(file.messages.map((message) => [message.ruleId, message.reason.includes('evil.example')])).toEqual([
+      ['markdown/embed-host', true],
+      ['markdown/embed-host', true],
+    ]);
+  });
+});

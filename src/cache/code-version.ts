@@ -17,15 +17,15 @@ export function codeVersion(): Promise<string> {
 }
 
 /**
- * The hash of the code under `folder` and the first of `locks` that can be read. Only
- * the modules count: type declarations and source maps change nothing a build makes,
- * and reading them doubled the cost. Synchronous: a whole-process rebuild pays for
+ * The hash of the code under `folder` and the first of `locks` that can be read. Every
+ * file counts but type declarations and source maps, which change nothing a build makes
+ * (reading them doubled the cost): a module of any kind, or JSON a module imports, does. Synchronous: a whole-process rebuild pays for
  * this every time, and a hundred small reads through the promise API cost 70 ms here
  * against a few with sync calls.
  */
 export function versionOf(folder: string, locks: readonly string[]): string {
   const files = readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((item) => item.isFile() && /\.(?:js|ts)$/.test(item.name) && !item.name.endsWith('.d.ts'))
+    .filter((item) => item.isFile() && !/\.d\.[cm]?ts$|\.map$/.test(item.name))
     .map((item) => join(item.parentPath, item.name))
     .sort();
   const parts: Array<string | Uint8Array> = [];

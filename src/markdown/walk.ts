@@ -16,8 +16,8 @@ export type Step = void | typeof SKIP | typeof REMOVE;
 
 /**
  * Every node under `tree` (not `tree` itself), parents before their children, in
- * document order. A stack, not recursion: a story's raw HTML can nest deeper than
- * the call stack goes.
+ * document order. A stack, not recursion, so the walk itself sets no limit on depth
+ * (parse5, sanitizing and stringifying still recurse).
  */
 export function walk(tree: Parent, visitor: (node: Node, index: number, parent: Parent) => Step): void {
   const stack: Array<{ parent: Parent; next: number }> = [{ parent: tree, next: 0 }];
@@ -45,7 +45,7 @@ export function eachElement(tree: Root, visitor: (node: Element, index: number, 
   walk(tree, (node, index, parent) => (node.type === 'element' ? visitor(node as Element, index, parent as Root | Element) : undefined));
 }
 
-/** Whether some node under `tree` passes `test`; stops at the first. */
+/** Whether some node under `tree` passes `test`, looking at them in no set order; stops at the first found. */
 export function someNode(tree: Parent, test: (node: Node) => boolean): boolean {
   const stack: Node[] = [...tree.children];
   while (stack.length > 0) {
