@@ -20,14 +20,14 @@
 // and a stray file forces the swap that removes it. An output folder Broadsheet did
 // not make (an older version's, or a copy) is read byte by byte instead, never
 // through a symbolic link, and becomes the previous build on the first swap.
-import { linkSync, lstatSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hash } from '../cache/build-cache.js';
-import { attempt, keepFolderTimes, otherSide, parentOf, readNoFollow, recordFolderTimes, swap, tidyFolders } from './folders.js';
+import { otherSide, swap } from './folders.js';
 import { lock } from './lock.js';
-import { currentOutput, forgetManifest, layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
+import { currentOutput, layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
 import { listOutput, sameBytes } from './old-output.js';
+import { openSpareBuild } from './spare-build.js';
 
 export interface WriteResult {
   /** Files new, or with bytes other than the current build's. */
@@ -73,8 +73,6 @@ export interface OutputOptions {
 
 // Writes in flight: enough to keep the disk busy, few enough that pages are not held up in memory.
 const IN_FLIGHT = 32;
-// Errors that say this file system has no hard links: copy the bytes instead, with the old times.
-const NO_LINKS = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 export function openOutput(out: string, options: OutputOptions = {}): Output {
   const layout = layoutOf(out);
@@ -146,7 +144,6 @@ interface Known {
 function startWrite(state: State, release: () => Promise<void>, remember: (known: Known) => void): Promise<OutputWrite> {
   const { layout } = state;
   const liveRoot = state.side ? layout.folder(state.side) : state.current.kind === 'folder' ? layout.out : undefined;
-  const spareRoot = layout.folder(state.spareSide);
   const liveFiles = state.live?.files ?? new Map<string, FileEntry>();
   // A folder we did not make: only its regular files, found without following links, are compared.
   const foreign = state.current.kind === 'folder' ? listOutput(layout.out) : undefined;
@@ -155,75 +152,9 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
   const fromLive = new Set<string>();
   /** Files this build put in the spare folder (written, or found there already). */
   const placed = new Set<string>();
-  let spareFiles = new Map(state.spare?.files ?? []);
-  let spareFolders = new Map(state.spare?.folders ?? []);
-  let spareReady: Promise<void> | undefined;
-  let spareExisted = true;
-  const touched = new Set<string>();
+  const spare = openSpareBuild(layout, state.spareSide, state.spare, state.persist);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-
-  // Before the first change to the spare folder: its manifest goes (it is about to stop telling the truth),
-  // and a folder without one is emptied, since nothing says what is in it.
-  const readySpare = () =>
-    (spareReady ??= (async () => {
-      if (state.spare) return state.persist ? forgetManifest(layout, state.spareSide) : undefined;
-      spareExisted = (await lstat(spareRoot).catch(() => undefined)) !== undefined;
-      await rm(spareRoot, { recursive: true, force: true });
-      await mkdir(spareRoot, { recursive: true });
-      spareFiles = new Map();
-      spareFolders = new Map([['', 0]]);
-    })());
-  // A file's folder, its bytes or link, its rename and its lstat are sync calls: the promise API
-  // costs each a trip through libuv's thread pool, which on two cores took as much CPU as the
-  // calls themselves (a cold build of 12,000 files, or the first rebuild after it linking them all).
-  const folderFor = (path: string) => {
-    const folder = parentOf(path);
-    for (let at = folder; at !== ''; at = parentOf(at)) touched.add(at);
-    touched.add('');
-    if (folder !== '' && !spareFolders.has(folder)) {
-      mkdirSync(join(spareRoot, folder), { recursive: true });
-      for (let at = folder; at !== '' && !spareFolders.has(at); at = parentOf(at)) spareFolders.set(at, 0);
-    }
-  };
-  const settle = (path: string, entry: Omit<FileEntry, 'size' | 'mtimeMs' | 'ino'>) => {
-    const stats = lstatSync(join(spareRoot, path));
-    const written = { ...entry, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
-    spareFiles.set(path, written);
-    next.set(path, written);
-  };
-  /** `path` in the spare folder, replacing whatever entry was there (it may share its inode with the live build). */
-  const place = async (path: string, fill: (temporary: string) => void | Promise<void>) => {
-    await readySpare();
-    folderFor(path);
-    const temporary = join(spareRoot, `${path}.${process.pid}.tmp`);
-    try {
-      await fill(temporary);
-      renameSync(temporary, join(spareRoot, path));
-    } catch (error) {
-      attempt(() => rmSync(temporary, { force: true }));
-      throw error;
-    }
-  };
-  let linking = true;
-  const linkFromLive = async (path: string, entry: FileEntry, root: string) => {
-    const source = join(root, path);
-    await place(path, async (temporary) => {
-      if (linking) {
-        try {
-          return linkSync(source, temporary);
-        } catch (error) {
-          if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-          linking = false;
-        }
-      }
-      // The bytes are the live file's: copied with its times, that is as good as a link to a sync tool.
-      const stats = await lstat(source);
-      await writeFile(temporary, await readNoFollow(source));
-      await utimes(temporary, stats.atimeMs / 1000, stats.mtimeMs / 1000);
-    });
-    settle(path, { key: entry.key, hash: entry.hash });
-  };
   const track = (work: Promise<void>) => {
     const running = work.catch((error: unknown) => void (failure ??= error)).finally(() => inFlight.delete(running));
     inFlight.add(running);
@@ -264,10 +195,10 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         return;
       }
       placed.add(path);
-      const spare = spareFiles.get(path);
-      if (spare?.hash === digest) return void next.set(path, { ...spare, key });
+      const there = spare.files().get(path);
+      if (there?.hash === digest) return void next.set(path, { ...there, key });
       while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-      track(place(path, (temporary) => writeFileSync(temporary, bytes)).then(() => settle(path, { key, hash: digest })));
+      track(spare.write(path, bytes, { key, hash: digest }).then((written) => void next.set(path, written)));
     },
     async commit() {
       try {
@@ -291,25 +222,19 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         const stale = state.stale && state.spare ? state.stale : undefined;
         for (const path of stale ? [...stale].filter((candidate) => fromLive.has(candidate)) : fromLive) {
           const entry = next.get(path) as FileEntry;
-          const spare = spareFiles.get(path);
-          if (spare !== undefined && spare.hash === entry.hash && spare.ino === entry.ino) continue;
-          track(linkFromLive(path, entry, liveRoot as string));
+          const there = spare.files().get(path);
+          if (there !== undefined && there.hash === entry.hash && there.ino === entry.ino) continue;
+          track(spare.link(path, entry, liveRoot as string).then((linked) => void next.set(path, linked)));
           while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
         }
         await drain();
-        await readySpare();
-        for (const path of stale ? [...new Set([...stale, ...gone])].filter((candidate) => spareFiles.has(candidate)) : [...spareFiles.keys()]) {
-          if (next.has(path)) continue;
-          attempt(() => unlinkSync(join(spareRoot, path)));
-          spareFiles.delete(path);
-          touched.add(parentOf(path));
+        await spare.ready();
+        for (const path of stale ? [...new Set([...stale, ...gone])].filter((candidate) => spare.files().has(candidate)) : [...spare.files().keys()]) {
+          if (!next.has(path)) spare.remove(path);
         }
-        tidyFolders(spareRoot, spareFolders, touched);
         // The new build holding every file the live one does and no other: then every folder holds the same names.
         const sameNames = !foreign && removed === 0 && next.size === liveFiles.size;
-        keepFolderTimes(spareRoot, liveRoot, spareFolders, touched, sameNames);
-        recordFolderTimes(spareRoot, spareFolders, touched);
-        const manifest: Manifest = { files: next, folders: spareFolders };
+        const manifest: Manifest = { files: next, folders: spare.finish(liveRoot, sameNames).folders };
         if (state.persist) await writeManifest(layout, state.spareSide, manifest);
         await swap(layout, state.spareSide, state.current.kind === 'folder' ? (state.side ?? otherSide(state.spareSide)) : undefined);
         // The old live build is the spare now, exactly as verified (an older folder of ours: unknown).
@@ -336,12 +261,10 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
   /** After a failure: say truthfully what the spare folder holds now, or remove it if this build made it. */
   const settleFailure = async () => {
     await Promise.allSettled(inFlight);
-    if (!spareReady || !(await spareReady.then(() => true, () => false))) return;
-    if (!spareExisted) return void (await rm(spareRoot, { recursive: true, force: true }));
-    tidyFolders(spareRoot, spareFolders, touched);
-    recordFolderTimes(spareRoot, spareFolders, touched);
-    if (state.persist) await writeManifest(layout, state.spareSide, { files: spareFiles, folders: spareFolders }).catch(() => {});
-    if (state.side && state.live) remember({ side: state.side, live: state.live, spare: { files: spareFiles, folders: spareFolders } });
+    const left = await spare.afterFailure();
+    if (!left) return;
+    if (state.persist) await writeManifest(layout, state.spareSide, left).catch(() => {});
+    if (state.side && state.live) remember({ side: state.side, live: state.live, spare: left });
   };
   return Promise.resolve(write);
 }
