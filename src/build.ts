@@ -3,9 +3,12 @@
 // file; with one error anywhere, nothing is written and the result says why.
 // A rebuild (dev) is this same function with a warm cache and the changed paths.
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
-import { createBuildCache, hash, sameItems, type BuildCache } from './cache/build-cache.js';
+import { createBuildCache, type BuildCache } from './cache/build-cache.js';
+import { hash } from './support/hash.js';
+import { sameItems } from './support/memo.js';
+import { isWithin } from './support/paths.js';
 import { codeVersion } from './cache/code-version.js';
 import { closeBuildCache, openBuildCache } from './cache/cache-files.js';
 import { loadConfig } from './config/config.js';
@@ -23,6 +26,7 @@ import { collectMedia, mediaBytes, MediaChanged } from './render/media.js';
 import { createPagePool } from './render/page-pool.js';
 import { pageCount, renderPages } from './render/pages.js';
 import { loadTemplates } from './render/templates.js';
+import { UsageError } from './report/errors.js';
 import { fail, hasErrors, warn } from './report/messages.js';
 import { checkLinks } from './site/check-links.js';
 import { buildSite } from './site/update-site.js';
@@ -89,8 +93,7 @@ export interface BuildResult {
   aborted?: boolean;
 }
 
-/** A problem with how Broadsheet was called, rather than with the site. */
-export class UsageError extends Error {}
+export { EnvironmentError, UsageError } from './report/errors.js';
 
 export { closeBuildCache } from './cache/cache-files.js';
 
@@ -288,13 +291,8 @@ function resolvePaths(options: BuildOptions) {
   if (!statSync(paths.content).isDirectory()) throw new UsageError(`--content must be a folder, and ${relative(cwd, paths.content)} is a file`);
   // The output folder is replaced whole, so it must not hold anything a writer made.
   for (const [name, kept] of [['site root', root], ['content folder', paths.content], ['templates folder', paths.templates]] as const) {
-    if (isInside(kept, paths.out)) throw new UsageError(`The output folder cannot be or contain the ${name} (${relative(cwd, kept) || '.'}); choose another --out`);
-    if (name !== 'site root' && isInside(paths.out, kept)) throw new UsageError(`The output folder cannot be inside the ${name} (${relative(cwd, kept)}); choose another --out`);
+    if (isWithin(kept, paths.out)) throw new UsageError(`The output folder cannot be or contain the ${name} (${relative(cwd, kept) || '.'}); choose another --out`);
+    if (name !== 'site root' && isWithin(paths.out, kept)) throw new UsageError(`The output folder cannot be inside the ${name} (${relative(cwd, kept)}); choose another --out`);
   }
   return paths;
-}
-
-function isInside(child: string, parent: string): boolean {
-  const path = relative(parent, child);
-  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
 }

@@ -1,5 +1,5 @@
 // The public API: what `import … from 'broadsheet'` gives. Re-exports only.
-export { build, UsageError, type BuildOptions, type BuildResult, type Progress } from './build.js';
+export { build, EnvironmentError, UsageError, type BuildOptions, type BuildResult, type Progress } from './build.js';
 export { main, type Io } from './cli/main.js';
 export { CONFIG_FILE, configSchema, loadConfig, type SiteConfig } from './config/config.js';
 export { parseStory, storyFromBytes, slugFromFileName, type Story } from './content/read-story.js';

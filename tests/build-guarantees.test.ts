@@ -4,7 +4,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { hash } from '../src/cache/build-cache.js';
+import { hash } from '../src/support/hash.js';
 import { openOutput } from '../src/write/output.js';
 import { REPO, scratch, snapshotTree } from './helpers.js';
 

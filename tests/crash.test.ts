@@ -38,7 +38,7 @@ function runBuild(root: string, args: string[], killAfterMs?: number): Promise<{
 describe('a build killed at any moment', () => {
   it(`should leave dist/ the complete old or the complete new site, ${KILLS} times, and build correctly after`, async () => {
     const root = await scratch();
-    execFileSync(process.execPath, [join(REPO, '../shared/corpus/generate.mjs'), '--count', '150', '--out', join(root, 'content')], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(REPO, 'tests/corpus/generate.mjs'), '--count', '150', '--out', join(root, 'content')], { stdio: 'ignore' });
     await cp(join(REPO, 'templates'), join(root, 'templates'), { recursive: true });
     await writeFile(join(root, 'broadsheet.yaml'), 'title: Crash News\nurl: https://crash.example.org/\nupdated_from_git: false\n');
     // The newest story, by the generator's dates: its title is in every article's More headlines.

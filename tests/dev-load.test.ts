@@ -28,7 +28,7 @@ beforeAll(async () => {
   site = await scratch();
   await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
   await cp(join(REPO, 'broadsheet.yaml'), join(site, 'broadsheet.yaml'));
-  execFileSync(process.execPath, [join(REPO, '..', 'shared', 'corpus', 'generate.mjs'), '--count', String(STORIES), '--out', join(site, 'content')]);
+  execFileSync(process.execPath, [join(REPO, 'tests', 'corpus', 'generate.mjs'), '--count', String(STORIES), '--out', join(site, 'content')]);
   dev = await startDev(site);
   const stylesheet = (await readdir(join(await dev.devDir(), 'assets'))).find((name) => name.endsWith('.css'));
   const slugs = (await readdir(join(site, 'content'))).slice(0, 40).map((name) => name.replace(/\.md$/, ''));

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await mkdir(site);
   await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
   await cp(join(REPO, 'broadsheet.yaml'), join(site, 'broadsheet.yaml'));
-  execFileSync(process.execPath, [join(REPO, '..', 'shared', 'corpus', 'generate.mjs'), '--count', String(STORIES), '--out', content]);
+  execFileSync(process.execPath, [join(REPO, 'tests', 'corpus', 'generate.mjs'), '--count', String(STORIES), '--out', content]);
   dev = await startDev(site);
   devDir = await dev.devDir();
 }, 300_000);

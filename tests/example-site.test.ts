@@ -1,12 +1,12 @@
-// The example site in content/ is the seed story in ../shared/seeds/: the full
-// article and the sixteen headlines beneath it, newest first.
+// The example site in content/ is the seed story (tests/fixtures/seed/, a copy of the one
+// the project was given): the full article and the sixteen headlines beneath it, newest first.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, run, scratch } from './helpers.js';
 
-const SEED_DIR = join(REPO, '../shared/seeds');
+const SEED_DIR = join(REPO, 'tests/fixtures/seed');
 const ARTICLE = 'sheinbaum-rejects-trump-proposal-to-send-u-s-troops-to-mexico-citing-sovereignty';
 
 /** The seed file: article paragraphs, a blank gap, then one headline per line. */

@@ -47,7 +47,7 @@ async function makeSite(edit: (article: string) => string = (article) => article
   const article = join(dir, 'templates/article.liquid');
   await writeFile(article, edit(await readFile(article, 'utf8')));
   await writeFile(join(dir, 'broadsheet.yaml'), 'title: Page pool\nurl: https://pages.example.org/\nupdated_from_git: false\n');
-  execFileSync(process.execPath, [join(REPO, '../shared/corpus/generate.mjs'), '--count', String(STORIES), '--words', '40', '--out', join(dir, 'content')], { stdio: 'ignore' });
+  execFileSync(process.execPath, [join(REPO, 'tests/corpus/generate.mjs'), '--count', String(STORIES), '--words', '40', '--out', join(dir, 'content')], { stdio: 'ignore' });
   return dir;
 }
 

@@ -18,7 +18,7 @@ describe('closing the worker pools', () => {
     const site = await scratch();
     await cp(join(REPO, 'templates'), join(site, 'templates'), { recursive: true });
     await writeFile(join(site, 'broadsheet.yaml'), 'title: Pools\nurl: https://pools.example.org/\nupdated_from_git: false\n');
-    execFileSync(process.execPath, [join(REPO, '../shared/corpus/generate.mjs'), '--count', '700', '--words', '60', '--out', join(site, 'content')], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(REPO, 'tests/corpus/generate.mjs'), '--count', '700', '--words', '60', '--out', join(site, 'content')], { stdio: 'ignore' });
     const build = (n: number) =>
       promisify(execFile)(process.execPath, [join(REPO, 'bin/broadsheet.js'), 'build', '--root', site, '--out', join(site, `out-${n}`), '--no-cache', '--future'], { encoding: 'utf8' }).then(
         ({ stdout }) => (/^Built 700 stories/.test(stdout) ? 'built' : stdout),

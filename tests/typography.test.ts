@@ -50,7 +50,7 @@ describe('typography', () => {
 
   it('should match remark-smartypants on generated news stories', async () => {
     const dir = await scratch();
-    execFileSync(process.execPath, [join(REPO, '../shared/corpus/generate.mjs'), '--count', '150', '--out', dir], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(REPO, 'tests/corpus/generate.mjs'), '--count', '150', '--out', dir], { stdio: 'ignore' });
     for (const name of readdirSync(dir)) {
       const markdown = readFileSync(join(dir, name), 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '');
       expect(ours(markdown), name).toEqual(theirs(markdown));

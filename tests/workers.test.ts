@@ -93,7 +93,7 @@ async function makeSite(count: number, extra: Record<string, string | Uint8Array
   const dir = await scratch();
   await cp(join(REPO, 'tests/fixtures/sites/_templates'), join(dir, 'templates'), { recursive: true });
   await writeFile(join(dir, 'broadsheet.yaml'), 'title: Workers\nurl: https://workers.example.org/\nupdated_from_git: false\n');
-  execFileSync(process.execPath, [join(REPO, '../shared/corpus/generate.mjs'), '--count', String(count), '--words', '60', '--out', join(dir, 'content')], { stdio: 'ignore' });
+  execFileSync(process.execPath, [join(REPO, 'tests/corpus/generate.mjs'), '--count', String(count), '--words', '60', '--out', join(dir, 'content')], { stdio: 'ignore' });
   for (const [path, contents] of Object.entries(extra)) {
     await mkdir(join(dir, 'content', path, '..'), { recursive: true });
     await writeFile(join(dir, 'content', path), contents);

@@ -8,7 +8,7 @@ import { appendFile, cp, lstat, mkdir, readdir, readFile, readlink, rm, stat, sy
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hash } from '../src/cache/build-cache.js';
+import { hash } from '../src/support/hash.js';
 import { openOutput, type WriteResult } from '../src/write/output.js';
 import { REPO, scratch } from './helpers.js';
 

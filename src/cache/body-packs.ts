@@ -6,11 +6,12 @@
 // a page whose story did not change reads its body back in one positioned read.
 // A body that cannot be read back whole and with its hash — a pack deleted, cut
 // short, overwritten — is a miss: the caller renders the story again.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { sha1Hex as sha1 } from '../support/hash.js';
 
 export interface BodyRef {
   /** File name of the pack in the bodies folder. */
@@ -87,10 +88,6 @@ export function openBodyPacks(dir: string): BodyPacks {
       writing = undefined;
     },
   };
-}
-
-function sha1(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
 }
 
 /**

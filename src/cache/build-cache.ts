@@ -3,7 +3,6 @@
 // memos that make working out page keys cheap. `dev` keeps one cache for its whole
 // session; a plain `build` starts with the story index saved by the last one
 // (story-index.ts). Pages themselves are never kept: the output knows their keys.
-import { createHash } from 'node:crypto';
 import type { VFile } from 'vfile';
 import type { GitDates } from '../content/git-dates.js';
 import type { SitemapMemo } from '../discovery/discovery-files.js';
@@ -99,21 +98,4 @@ export function createBuildCache(): BuildCache {
     site: undefined,
     gitDates: undefined,
   };
-}
-
-/**
- * Whether `now` holds, place by place, what `last` held: the very same item, or one `alike` it.
- * The memos of a rebuild use it, since the site model hands back the same objects for all but
- * the edited stories, so most places compare by identity without reaching into the item.
- */
-export function sameItems<T>(last: readonly T[], now: readonly T[], alike: (now: T, was: T) => boolean = () => false): boolean {
-  return last.length === now.length && now.every((item, index) => item === last[index] || alike(item, last[index] as T));
-}
-
-export function hash(...parts: Array<string | Uint8Array>): string {
-  const digest = createHash('sha1');
-  // One update for all-text input: each update call costs a trip into native code.
-  if (parts.every((part) => typeof part === 'string')) return digest.update(parts.join('\0')).digest('hex');
-  for (const part of parts) digest.update(part).update('\0');
-  return digest.digest('hex');
 }

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hash } from './build-cache.js';
+import { hash } from '../support/hash.js';
 
 let version: Promise<string> | undefined;
 

@@ -5,13 +5,13 @@
 // only those that did. It is named by nothing but its folder: an index from another
 // version of Broadsheet or for another content folder, or one that fails its
 // checksum, is ignored and the build is cold. Deleting it at any time is safe.
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { packStory, unpackStory, type PackedStory } from '../markdown/story-transfer.js';
 import type { CachedStory } from './build-cache.js';
 import { codeVersion } from './code-version.js';
+import { sha1 } from '../support/hash.js';
 
 /** Where the CLI keeps the cache, under the site root, unless told otherwise. */
 export const CACHE_FOLDER = '.broadsheet-cache';
@@ -37,7 +37,7 @@ export async function loadStoryIndex(dir: string, contentDir: string): Promise<{
   try {
     const bytes = await readFile(join(dir, FILE));
     const payload = bytes.subarray(20);
-    if (!createHash('sha1').update(payload).digest().equals(bytes.subarray(0, 20))) return none;
+    if (!sha1(payload).equals(bytes.subarray(0, 20))) return none;
     saved = deserialize(payload) as Saved;
   } catch {
     return none;
@@ -58,7 +58,7 @@ export async function saveStoryIndex(dir: string, contentDir: string, stories: R
     stories: [...stories].map(([path, story]) => [path, story.hash, story.signature, packStory(story.file, { messages: story.ownMessages }).packed]),
   };
   const payload = serialize(saved);
-  const checksum = createHash('sha1').update(payload).digest();
+  const checksum = sha1(payload);
   const temporary = join(dir, `${FILE}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
   try {
     await mkdir(dir, { recursive: true });

@@ -1,6 +1,6 @@
 // `broadsheet dev`: start the session, report each rebuild, stop on Ctrl-C.
 import { join, resolve } from 'node:path';
-import { UsageError } from '../build.js';
+import { UsageError } from '../report/errors.js';
 import { formatMessages } from '../report/messages.js';
 import { CACHE_FOLDER } from '../cache/story-index.js';
 import { startDevSession } from '../dev/dev-session.js';

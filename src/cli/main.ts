@@ -3,7 +3,7 @@
 // 3 Broadsheet itself failed (a bug: the message asks for a report).
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../build.js';
+import { EnvironmentError, UsageError } from '../report/errors.js';
 import { runBuild, runCheck } from './build-command.js';
 import { runDev } from './dev-command.js';
 import { processIo, type Io } from './io.js';
@@ -100,6 +100,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     }
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error.message);
+    if (error instanceof EnvironmentError) {
+      io.stderr(`broadsheet: ${error.message}\n`);
+      return 1;
+    }
     io.stderr(`broadsheet: internal error: ${(error as Error).message}\n`);
     io.stderr('This is a bug in Broadsheet, not in your site; please report it with the command you ran.\n');
     if (process.env.BROADSHEET_DEBUG) io.stderr(`${(error as Error).stack}\n`);

@@ -3,7 +3,8 @@
 // space, so any write or rename shows. A file changed within two seconds of being
 // looked at gets no signature — on a file system with coarse times a second write
 // in the same tick would look unchanged — and is read and hashed next time.
-import { statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { statOf } from '../support/files.js';
 
 const RACY_MS = 2000;
 
@@ -16,8 +17,4 @@ export function fileSignature(path: string, stats: Stats | undefined = statOf(pa
 /** Whether the file still has `signature` (an absent one never matches). */
 export function sameSignature(path: string, signature: string | undefined, stats: Stats | undefined = statOf(path)): boolean {
   return signature !== undefined && stats?.isFile() === true && `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` === signature;
-}
-
-function statOf(path: string): Stats | undefined {
-  return statSync(path, { throwIfNoEntry: false });
 }

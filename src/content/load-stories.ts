@@ -23,11 +23,13 @@
 // starts a pool for that rebuild only. A warm pool kept in the dev cache would save
 // that second once per such burst, at the price of idle threads held all session
 // and a shutdown hook in the dev server: not worth it.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { VFile } from 'vfile';
 import type { BodyPacks } from '../cache/body-packs.js';
-import { hash, type BuildCache, type CachedStory } from '../cache/build-cache.js';
+import type { BuildCache, CachedStory } from '../cache/build-cache.js';
+import { statOf } from '../support/files.js';
+import { hash } from '../support/hash.js';
 import { hashImage } from '../markdown/image-files.js';
 import { markdownSettings, type MarkdownOptions } from '../markdown/settings.js';
 import { loadMarkdownStage, markdownStage } from '../markdown/stage.js';
@@ -182,15 +184,6 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
     cache.unsaved = true;
   }
   return files;
-}
-
-/** The file's stats, or undefined for one that cannot be looked at (reading it then says why). */
-function statOf(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Where `path` is in the last build's story list (a map made once per list). */

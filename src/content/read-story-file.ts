@@ -10,7 +10,7 @@
 // and close cost a cold build of 10,000 stories 3 s of CPU (on two cores, shared
 // with rendering) against 0.4 s for the same calls made in sync.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isInside } from '../support/paths.js';
 
 export interface StoryReadProblem {
   reason: string;
@@ -83,8 +83,3 @@ function unreadable(error: unknown): StoryReadProblem {
   return { reason: `Cannot read the story (${code}); check that it is a readable file`, ruleId: 'content/read' };
 }
 
-/** Whether `path` is inside `folder` (not the folder itself). */
-function isInside(path: string, folder: string): boolean {
-  const inside = relative(folder, path);
-  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
-}

@@ -5,7 +5,8 @@
 // absolute: at 10,000 stories, most of a rebuild in which nothing they show moved.
 // The keys are cheap on purpose: the sitemap's from slugs and dates alone (even
 // making each URL costs ~2 µs), the feeds' from the handful of latest stories.
-import { hash, sameItems } from '../cache/build-cache.js';
+import { hash } from '../support/hash.js';
+import { sameItems } from '../support/memo.js';
 import type { KeyedFiles } from '../render/pages.js';
 import type { ListPage } from '../site/listings.js';
 import type { PublishedStory, Site } from '../site/model.js';

@@ -1,14 +1,15 @@
 // The files behind story images: reading one (never from outside the content
 // folder, even through a symlink), hashing it, and saying in a writer's words why
 // it could not be read, with a likely intended name when one is near.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
+import { sha1Hex } from '../support/hash.js';
+import { isInside } from '../support/paths.js';
 
 /** sha1 of the bytes, hex: its first 8 digits go into the image's address. */
 export function hashImage(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
+  return sha1Hex(bytes);
 }
 
 export function readImage(path: string, contentDir: string): Uint8Array | NodeJS.ErrnoException {
@@ -42,12 +43,6 @@ function nearName(path: string): string | undefined {
   const wanted = basename(path);
   const guess = closest(wanted, names);
   return distance(wanted.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(wanted.length / 3)) ? guess : undefined;
-}
-
-/** Whether `path` is inside `folder` (not the folder itself). */
-export function isInside(path: string, folder: string): boolean {
-  const inside = relative(folder, path);
-  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
 
 /** `&#106;` → `j`, so the scripting check cannot be dodged with character references. */

@@ -14,7 +14,9 @@ import type { StoryImage } from '../content/read-story.js';
 import { slugFromText } from '../content/slug.js';
 import { fail, warn, type Place } from '../report/messages.js';
 import { fileSignature } from '../content/file-signature.js';
-import { decodeReferences, hashImage, isInside, readImage, readProblem } from './image-files.js';
+import { decodeReferences, hashImage, readImage, readProblem } from './image-files.js';
+import { isInside } from '../support/paths.js';
+import { safeDecode } from '../support/urls.js';
 import { eachElement } from './walk.js';
 
 /** An image to copy into the output, e.g. `{ output: 'media/bridge.1a2b3c4d.jpg', source: '/site/content/bridge.jpg', hash }`. */
@@ -182,13 +184,4 @@ function createResolver(file: VFile) {
     return { output, width: turned ? size.height : size.width, height: turned ? size.width : size.height };
   };
   return { resolve: resolveImage };
-}
-
-/** `my%20photo.jpg` → `my photo.jpg`: Markdown hands over paths as URLs. */
-function safeDecode(url: string): string {
-  try {
-    return decodeURIComponent(url);
-  } catch {
-    return url;
-  }
 }

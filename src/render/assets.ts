@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, posix, relative, sep } from 'node:path';
 import { imageSize } from 'image-size';
-import { hash } from '../cache/build-cache.js';
+import { hash } from '../support/hash.js';
 import type { OutputFile } from './pages.js';
 
 export interface Asset {

@@ -3,7 +3,7 @@
 // story's are gathered, each file once however many stories show it, and read
 // only when the output does not hold them already.
 import { readFile } from 'node:fs/promises';
-import { sameItems } from '../cache/build-cache.js';
+import { sameItems } from '../support/memo.js';
 import { hashImage } from '../markdown/image-files.js';
 import type { StoryMedia } from '../markdown/rehype-story-images.js';
 import type { VFile } from 'vfile';

@@ -4,7 +4,8 @@
 // lists — differs from the key of the page the output already holds; otherwise the
 // output keeps its file. Keys are compared, never the pages themselves, so a rebuild
 // after one edit renders one page however large the site.
-import { hash, type BuildCache } from '../cache/build-cache.js';
+import type { BuildCache } from '../cache/build-cache.js';
+import { hash } from '../support/hash.js';
 import type { PublishedStory, Site } from '../site/model.js';
 import { moreHeadlines } from '../site/model.js';
 import type { OutputWrite } from '../write/output.js';

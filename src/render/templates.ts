@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { VFile } from 'vfile';
-import { hash } from '../cache/build-cache.js';
+import { hash } from '../support/hash.js';
 import { fail } from '../report/messages.js';
 
 /** The page templates a site must have, by file name under `templates/`: a story, the home page, and every other list page. */

@@ -2,7 +2,9 @@
 // is an error at the link itself. External links are not fetched; that needs the
 // network and belongs to a separate, slower check.
 import { closest } from 'fastest-levenshtein';
-import { hash, sameItems } from '../cache/build-cache.js';
+import { hash } from '../support/hash.js';
+import { sameItems } from '../support/memo.js';
+import { safeDecode } from '../support/urls.js';
 import { fail } from '../report/messages.js';
 import type { StoryLink } from '../markdown/rehype-collect-links.js';
 import type { PublishedStory, Site } from './model.js';
@@ -101,7 +103,7 @@ function findBroken(slug: string, links: readonly StoryLink[], { base, pagesOf, 
       continue;
     }
     if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) continue;
-    const path = safeDecode(url.pathname);
+    const path = safeDecode(url.pathname, decodeURI);
     const pages = pagesOf();
     if (pages.has(path) || pages.has(`${path}/`)) continue;
     const place = { line: link.line, column: link.column };
@@ -117,12 +119,4 @@ function findBroken(slug: string, links: readonly StoryLink[], { base, pagesOf, 
     findings.push({ reason: `The link to ${link.url} leads to no page on this site${guess}`, place });
   }
   return findings;
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURI(path);
-  } catch {
-    return path;
-  }
 }

@@ -8,7 +8,7 @@
 // its folder, whatever moment a build was killed at.
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { lstat, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
-import { hash } from '../cache/build-cache.js';
+import { hash } from '../support/hash.js';
 import { basename, dirname, join } from 'node:path';
 
 export type Side = 'a' | 'b';

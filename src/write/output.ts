@@ -22,7 +22,7 @@
 // through a symbolic link, and becomes the previous build on the first swap.
 import { lstat, mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hash } from '../cache/build-cache.js';
+import { hash } from '../support/hash.js';
 import { otherSide, swap } from './folders.js';
 import { lock } from './lock.js';
 import { currentOutput, layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
