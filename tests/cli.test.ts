@@ -33,14 +33,58 @@ describe('broadsheet CLI', () => {
     expect(await run([], REPO)).toMatchObject({ code: 2, stdout: HELP });
   });
 
-  it('should exit 2 on an unknown command', async () => {
-    expect(await run(['biuld'], REPO)).toEqual({ code: 2, stdout: '', stderr: `broadsheet: Unknown command "biuld"\nRun 'broadsheet --help' for usage.\n` });
+  // Each mistake on the command line, the exact words for it, exit 2 and the pointer to --help.
+  const usageErrors: Array<[string, string[], string]> = [
+    ['a mistyped command, with the command meant', ['nwe', 'Hello'], 'Unknown command "nwe"; did you mean "new"?'],
+    ['a mistyped command, letters swapped', ['biuld'], 'Unknown command "biuld"; did you mean "build"?'],
+    ['a command like no other', ['publish'], 'Unknown command "publish"'],
+    ['one letter, which is no typo of a command', ['v'], 'Unknown command "v"'],
+    ['a mistyped option, with the option meant', ['build', '--outt', 'x'], 'Unknown option --outt; did you mean --out?'],
+    ['a mistyped option written with its value', ['build', '--outt=x'], 'Unknown option --outt; did you mean --out?'],
+    ['a mistyped option before the command', ['--drafs', 'check'], 'Unknown option --drafs; did you mean --drafts?'],
+    ['a mistyped --no-cache', ['dev', '--no-cach'], 'Unknown option --no-cach; did you mean --no-cache?'],
+    ['a mistyped --help with no command', ['--hepl'], 'Unknown option --hepl; did you mean --help?'],
+    ['an option close only to one the command does not take', ['check', '--outt'], 'Unknown option --outt'],
+    ['an option like no other', ['build', '--verbose'], 'Unknown option --verbose'],
+    ['an unknown one-letter option', ['build', '-x'], 'Unknown option -x'],
+    ['an option that needs a value, at the end', ['build', '--out'], '--out needs a value: --out DIR'],
+    ['an option that needs a value, followed by another option', ['build', '--out', '--drafts'], '--out needs a value: --out DIR'],
+    ['an option given an empty value', ['build', '--root='], '--root needs a value: --root DIR'],
+    ['a port with no number', ['dev', '--port'], '--port needs a value: --port N'],
+    ['a value given to a switch', ['build', '--drafts=yes'], '--drafts takes no value; write --drafts, not --drafts=yes'],
+    ['an option the command does not take', ['check', '--out', 'x'], 'The check command does not take --out'],
+    ['a word after a command that takes none', ['build', 'now'], 'Unexpected argument "now"'],
+  ];
+
+  it.each(usageErrors)('should exit 2 on %s', async (_, args, reason) => {
+    expect(await run(args, REPO)).toEqual({ code: 2, stdout: '', stderr: `broadsheet: ${reason}\nRun 'broadsheet --help' for usage.\n` });
   });
 
-  it('should exit 2 on an unknown option', async () => {
-    const result = await run(['build', '--outt', 'x'], REPO);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^broadsheet: Unknown option '--outt'/);
+  it.each(['build', 'check', 'dev', 'new'])('should exit 2 when --root names no folder, for %s, before building', async (command) => {
+    const cwd = await scratch();
+    const args = [command, '--root', 'missing', ...(command === 'new' ? ['Hello'] : [])];
+    expect(await run(args, cwd)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `broadsheet: No site folder at missing (--root); check the path, or leave --root out to use the current folder\nRun 'broadsheet --help' for usage.\n`,
+    });
+  });
+
+  it('should exit 2 when --root names a file', async () => {
+    const cwd = await scratch();
+    await writeFile(join(cwd, 'site'), '');
+    expect(await run(['build', '--root', 'site'], cwd)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `broadsheet: No site folder at site (--root), only a file; give the folder that holds broadsheet.yaml\nRun 'broadsheet --help' for usage.\n`,
+    });
+  });
+
+  it('should report a missing broadsheet.yaml under --root as a site error (exit 1)', async () => {
+    const cwd = await scratch();
+    await mkdir(join(cwd, 'site', 'content'), { recursive: true });
+    const result = await run(['new', 'Hello', '--root', 'site'], cwd);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('site/broadsheet.yaml:1:1  error  No broadsheet.yaml in the site folder') });
   });
 
   it('should exit 2 when the content folder does not exist', async () => {

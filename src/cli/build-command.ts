@@ -4,7 +4,7 @@ import { CACHE_FOLDER } from '../cache/story-index.js';
 import { build, type Progress } from '../build.js';
 import { boundHeapFor } from './heap.js';
 import { plural, printMessages, tally, type Io } from './io.js';
-import type { ParsedOptions } from './main.js';
+import type { ParsedOptions } from './options.js';
 import { createProgress } from './progress.js';
 
 export async function runBuild(io: Io, options: ParsedOptions): Promise<number> {

@@ -5,7 +5,7 @@ import { formatMessages } from '../report/messages.js';
 import { CACHE_FOLDER } from '../cache/story-index.js';
 import { startDevSession } from '../dev/dev-session.js';
 import { plural, printMessages, tally, type Io } from './io.js';
-import type { ParsedOptions } from './main.js';
+import type { ParsedOptions } from './options.js';
 
 export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal = shutdownSignal()): Promise<number> {
   const port = options.port === undefined ? undefined : Number(options.port);

@@ -1,13 +1,15 @@
 // `broadsheet <command>`: parse the command line and hand over to the command.
 // Exit codes: 0 done, 1 the site has errors, 2 the command line is wrong,
 // 3 Broadsheet itself failed (a bug: the message asks for a report).
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { EnvironmentError, UsageError } from '../report/errors.js';
 import { runBuild, runCheck } from './build-command.js';
 import { runDev } from './dev-command.js';
 import { processIo, type Io } from './io.js';
 import { runNew } from './new-command.js';
+import { ACCEPTS, closeMatch, parseCommandLine, type CommandLine } from './options.js';
 
 export type { Io } from './io.js';
 
@@ -36,40 +38,12 @@ Exit status: 0 done, 1 the site has errors (each printed as path:line:column),
 2 the command line is wrong, 3 an internal error.
 `;
 
-const OPTIONS = {
-  root: { type: 'string' },
-  content: { type: 'string' },
-  out: { type: 'string' },
-  drafts: { type: 'boolean' },
-  future: { type: 'boolean' },
-  cache: { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-
-/** Which options each command takes; any other is a usage error. */
-const ACCEPTS: Record<string, ReadonlyArray<keyof typeof OPTIONS>> = {
-  build: ['root', 'content', 'out', 'drafts', 'future', 'cache', 'no-cache'],
-  check: ['root', 'content', 'drafts', 'future', 'cache', 'no-cache'],
-  dev: ['root', 'content', 'drafts', 'future', 'cache', 'no-cache', 'port', 'host'],
-  new: ['root', 'content'],
-};
-
-export type ParsedOptions = ReturnType<typeof parse>['values'];
-
-function parse(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
-}
-
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
-  let parsed;
+  let parsed: CommandLine;
   try {
-    parsed = parse(argv);
+    parsed = parseCommandLine(argv);
   } catch (error) {
-    return usage(io, (error as Error).message);
+    return usage(io, (error as UsageError).message);
   }
   const { values, positionals } = parsed;
   if (values.version) {
@@ -82,12 +56,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const [command = '', ...rest] = positionals;
   const accepted = ACCEPTS[command];
-  if (!accepted) return usage(io, `Unknown command "${command}"`);
-  const stray = Object.keys(values).find((name) => !accepted.includes(name as keyof typeof OPTIONS));
+  if (!accepted) {
+    const guess = closeMatch(command, Object.keys(ACCEPTS));
+    return usage(io, `Unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
+  }
+  const stray = Object.keys(values).find((name) => !(accepted as readonly string[]).includes(name));
   if (stray) return usage(io, `The ${command} command does not take --${stray}`);
   if (command !== 'new' && rest.length > 0) return usage(io, `Unexpected argument "${rest[0]}"`);
 
   try {
+    if (values.root !== undefined) await checkSiteFolder(io.cwd, values.root);
     switch (command) {
       case 'build':
         return await runBuild(io, values);
@@ -109,6 +87,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (process.env.BROADSHEET_DEBUG) io.stderr(`${(error as Error).stack}\n`);
     return 3;
   }
+}
+
+/** A mistyped --root would otherwise surface as a missing content folder or config. */
+async function checkSiteFolder(cwd: string, root: string): Promise<void> {
+  const found = await stat(resolve(cwd, root)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
+  if (!found) throw new UsageError(`No site folder at ${root} (--root); check the path, or leave --root out to use the current folder`);
+  if (!found.isDirectory()) throw new UsageError(`No site folder at ${root} (--root), only a file; give the folder that holds broadsheet.yaml`);
 }
 
 function usage(io: Io, reason: string): number {

@@ -1,10 +1,10 @@
 // `broadsheet new "Headline"`.
 import { join, relative, resolve } from 'node:path';
-import { UsageError } from '../build.js';
+import { UsageError } from '../report/errors.js';
 import { loadConfig } from '../config/config.js';
 import { newStory, StoryExistsError } from '../content/new-story.js';
 import { printMessages, type Io } from './io.js';
-import type { ParsedOptions } from './main.js';
+import type { ParsedOptions } from './options.js';
 
 export async function runNew(io: Io, options: ParsedOptions, words: string[]): Promise<number> {
   const title = words.join(' ').trim();
