@@ -353,6 +353,20 @@ describe('the output writer', () => {
     expect(await writeSite(out, { ...next, 'c/index.html': 'story c' })).toMatchObject({ replaced: false });
   });
 
+  it('should forget the manifest of a spare removed by hand before making a folder that could take its inode', async () => {
+    const { parent, out } = await ourOutput(site);
+    await writeSite(out, { ...site, 'b/index.html': 'story B' });
+    const builds = join(parent, '.dist.builds');
+    const live = (await lstat(out)).ino;
+    const liveSide = (await manifestRoot(parent, 'a')) === live ? 'a' : 'b';
+    await rm(join(builds, 'spare'), { recursive: true });
+    const write = await openOutput(out).begin({ basePath: '/' });
+    expect((await readdir(builds)).sort()).toEqual([`${liveSide}.json`, 'lock']);
+    await write.abort();
+    expect(await writeSite(out, site)).toMatchObject({ written: 1, kept: 3, replaced: true });
+    expect(await filesOf(out)).toEqual(site);
+  });
+
   describe('after a build killed between the renames of its swap', () => {
     const next = { ...site, 'b/index.html': 'story B' };
     /** dist/ holding `site` with `next` as the spare, both complete, as they are just before a swap to `next`. */
@@ -447,14 +461,20 @@ describe('the output writer', () => {
     it('should finish a change of shape that a kill interrupted between its renames', async () => {
       const { parent, out } = await ourOutput(site);
       const builds = join(parent, '.dist.builds');
-      // Staged as the swap leaves it just before its first rename.
-      await writeSite(join(parent, 'staged'), { ...site, 'b/index.html': 'story B' }, 'releases');
-      await rename(join(parent, 'staged'), join(builds, 'spare'));
-      await rename(join(parent, '.staged.builds', 'a.json'), join(builds, 'b.json'));
+      // Staged as the swap leaves it just before its first rename: the new site in releases/b (the
+      // plain folder's manifest is a.json), its manifest written, the link to it made.
+      const staged = join(parent, 'staged');
+      await writeSite(staged, site, 'releases');
+      await writeSite(staged, { ...site, 'b/index.html': 'story B' }, 'releases');
+      await rm(join(staged, 'releases', 'a'), { recursive: true });
+      await rename(staged, join(builds, 'spare'));
+      await rename(join(parent, '.staged.builds', 'b.json'), join(builds, 'b.json'));
       await rename(out, join(builds, 'retiring'));
       await (await openOutput(out, { layout: 'releases' }).begin({ basePath: '/' })).abort();
+      expect(await readlink(join(out, 'current'))).toBe(join('releases', 'b'));
       expect(await filesOf(join(out, 'current'))).toEqual({ ...site, 'b/index.html': 'story B' });
-      expect((await readdir(builds)).sort()).toEqual(['a.json', 'b.json']);
+      // The plain folder is gone, and the manifest that named it.
+      expect((await readdir(builds)).sort()).toEqual(['b.json']);
     });
   });
 });

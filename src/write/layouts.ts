@@ -67,6 +67,16 @@ export async function recover(layout: Layout, manifests: Manifests): Promise<voi
 }
 
 export async function locate(layout: Layout, manifests: Manifests): Promise<Arrangement> {
+  const arrangement = await arrange(layout, manifests);
+  // A manifest naming neither folder describes one that is gone, and a folder made later may
+  // be given its inode: it goes now, before this build makes any folder.
+  for (const side of SIDES) {
+    if (side !== arrangement.current.side && !(side === arrangement.spare.side && arrangement.spare.manifest)) await forgetManifest(layout, side);
+  }
+  return arrangement;
+}
+
+async function arrange(layout: Layout, manifests: Manifests): Promise<Arrangement> {
   if (layout.kind === 'releases') {
     const live = await releaseIn(layout.out);
     if (live) return releases(layout, manifests, live);
@@ -85,6 +95,7 @@ export async function locate(layout: Layout, manifests: Manifests): Promise<Arra
       reshaped: true,
       async swap() {
         await symlink(join('releases', side), join(staging, 'current'));
+        // The old output is removed by the swap: its manifest goes first.
         await forgetManifest(layout, otherSide(side));
         await exchange(layout, staging, false);
         await tidy();
@@ -100,8 +111,6 @@ export async function locate(layout: Layout, manifests: Manifests): Promise<Arra
     spare: { side, root: staging, manifest: found?.side === side ? found.manifest : undefined },
     reshaped: false,
     async swap() {
-      // The manifest of a folder no longer there, which a new folder could one day match.
-      if (!current.side) await forgetManifest(layout, otherSide(side));
       await exchange(layout, staging, true);
       await tidy();
     },
@@ -123,7 +132,6 @@ async function releases(layout: Layout, manifests: Manifests, live: { side: Side
     spare: { side, root, manifest: spareStats?.isDirectory() && spareManifest?.root === spareStats.ino ? spareManifest : undefined },
     reshaped: false,
     async swap() {
-      if (!trusted) await forgetManifest(layout, live.side);
       const temporary = join(layout.out, `current.${process.pid}.link`);
       await rm(temporary, { force: true });
       await symlink(join('releases', side), temporary);
