@@ -19,6 +19,10 @@ const NEEDS = [
   { path: '/usr/bin/chromium', pkg: 'chromium' },
   { path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', pkg: 'fonts-dejavu-core' },
   { path: '/usr/sbin/nginx', pkg: 'nginx' },
+  // tests/deploy-tools.test.ts: the tools people deploy dist/ with.
+  { path: '/usr/bin/zip', pkg: 'zip' },
+  { path: '/usr/bin/unzip', pkg: 'unzip' },
+  { path: '/usr/bin/rsync', pkg: 'rsync' },
 ];
 
 const fail = (message) => {

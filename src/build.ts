@@ -187,7 +187,7 @@ async function run(options: BuildOptions, paths: ReturnType<typeof resolvePaths>
   const onPage = reporting ? () => progress({ stage: 'render', done: ++done, total }) : undefined;
 
   // Pages go to the output as they are rendered; nothing becomes the site before `commit`.
-  const write = options.write === false ? discard() : await (options.output ?? openOutput(paths.out)).begin({ basePath });
+  const write = options.write === false ? discard() : await (options.output ?? openOutput(paths.out, { layout: site.config.output_layout })).begin({ basePath });
   let outcome;
   try {
     const assetsKey = hash(await codeVersion(), assets.key);

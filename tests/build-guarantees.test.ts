@@ -1,6 +1,6 @@
 // Same input, same bytes; and a build that fails never leaves a half-written dist/.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
@@ -48,11 +48,14 @@ describe('build guarantees', () => {
     const out = join(parent, 'dist');
     await mkdir(join(out, 'removed-story'), { recursive: true });
     await writeFile(join(out, 'removed-story', 'index.html'), 'old');
+    const old = await lstat(out);
     await writeOutput(out, [{ path: 'index.html', contents: 'new' }]);
+    expect((await lstat(out)).isDirectory()).toBe(true);
     expect(await snapshotTree(out)).toEqual({ 'index.html': 'new' });
-    // Beside it, only the builds folder: this build, and the old output as the build before it.
+    // Beside it, only the builds folder: this build's manifest, and the old output as the spare.
     expect(await readdir(parent)).toEqual(['.dist.builds', 'dist']);
-    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a', 'a.json', 'b']);
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a.json', 'spare']);
+    expect((await lstat(join(parent, '.dist.builds', 'spare'))).ino).toBe(old.ino);
   });
 
   it('should leave the previous output untouched when writing fails part-way', async () => {

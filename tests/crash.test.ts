@@ -3,9 +3,14 @@
 // byte for byte a cold build. The kills fall at seeded random moments across a whole
 // build, many times, while the content flips between two versions that differ in
 // every article page (the newest story's title is in every More headlines list).
+// The one moment without a dist/ at all, between the first two renames of the swap
+// (write/layouts.ts), is two system calls wide: a random kill seldom lands there, so
+// the test also leaves the folders as such a kill would, by renaming them itself,
+// and checks that the next build finishes the swap.
 // Runs the compiled CLI (`npm run compile` first), since only a process can be killed.
 import { execFileSync, spawn } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, scratch, snapshotTree } from './helpers.js';
@@ -59,6 +64,7 @@ describe('a build killed at any moment', () => {
     expect(expected[0]).not.toEqual(expected[1]);
 
     const dist = join(root, 'dist');
+    const builds = join(root, '.dist.builds');
     await writeFile(newest.path, versions[0] as string);
     const first = await runBuild(root, []);
     expect(first.code).toBe(0);
@@ -75,6 +81,15 @@ describe('a build killed at any moment', () => {
       await writeFile(newest.path, versions[next] as string);
       const delay = Math.floor(random() * span * 1.1);
       const ended = await runBuild(root, [], delay);
+      if (!existsSync(dist)) {
+        // Between the swap's first two renames: the old site whole in `retiring`, the new one whole in the spare.
+        outcomes.push(`${delay} ms: ${ended.signal ?? `exit ${ended.code}`}, between the renames`);
+        expect(ended.signal, outcomes.join('\n')).toBe('SIGKILL');
+        expect(await snapshotTree(join(builds, 'retiring')), outcomes.join('\n')).toEqual(expected[current]);
+        expect(await snapshotTree(join(builds, 'spare')), outcomes.join('\n')).toEqual(expected[next]);
+        current = next; // what the next build finds, once it has finished the swap
+        continue;
+      }
       const tree = await snapshotTree(dist);
       const holds = expected.findIndex((version) => JSON.stringify(version) === JSON.stringify(tree));
       outcomes.push(`${delay} ms: ${ended.signal ?? `exit ${ended.code}`}, dist/ is ${holds === -1 ? 'a mix' : holds === next ? 'the new site' : 'the old site'}`);
@@ -94,5 +109,38 @@ describe('a build killed at any moment', () => {
     expect(await snapshotTree(dist)).toEqual(expected[final]);
     expect((await runBuild(root, [])).code).toBe(0);
     expect(await snapshotTree(dist)).toEqual(expected[final]);
+    expect((await readdir(builds)).sort()).toEqual(['a.json', 'b.json', 'spare']);
+
+    // Killed between the renames, made by hand: before each, dist/ holds one version and the spare the other, whole.
+    // (Which folder the recovery chooses is pinned by tests/write-output.test.ts; here, that the build after it is right.)
+    const retiring = join(builds, 'retiring');
+    const spare = join(builds, 'spare');
+    const interruptions: Record<string, () => Promise<void>> = {
+      'after the first rename': () => rename(dist, retiring),
+      'after the second rename': async () => {
+        await rename(dist, retiring);
+        await rename(spare, dist);
+      },
+      'after the first rename, the spare not known complete': async () => {
+        // Neither manifest can then say the spare is whole: the old site goes back.
+        for (const side of ['a', 'b']) await rm(join(builds, `${side}.json`));
+        await rename(dist, retiring);
+      },
+    };
+    let shown = final;
+    for (const [moment, interrupt] of Object.entries(interruptions)) {
+      for (const version of [1 - shown, shown]) {
+        await writeFile(newest.path, versions[version] as string);
+        expect((await runBuild(root, [])).code, moment).toBe(0);
+      }
+      await interrupt();
+      const wanted = 1 - shown;
+      await writeFile(newest.path, versions[wanted] as string);
+      expect((await runBuild(root, [])).code, moment).toBe(0);
+      expect(await snapshotTree(dist), moment).toEqual(expected[wanted]);
+      // With no manifest left, the old folder was taken over as one Broadsheet did not make: one manifest, for the new build.
+      expect((await readdir(builds)).sort(), moment).toEqual(moment.includes('not known') ? ['a.json', 'spare'] : ['a.json', 'b.json', 'spare']);
+      shown = wanted;
+    }
   }, 600_000);
 });

@@ -35,7 +35,7 @@ export async function buildExampleSite(): Promise<string> {
 /** A fresh temporary copy of `dir` (or an empty temporary folder). */
 export async function scratch(dir?: string): Promise<string> {
   const target = await mkdtemp(join(tmpdir(), 'broadsheet-test-'));
-  // Links as they are: a built site's dist/ is a relative link to its own .dist.builds/, which must not become an absolute one into the original.
+  // Links as they are: a relative link in a copied site (dist/current in the releases layout) must not become an absolute one into the original.
   if (dir) await cp(dir, target, { recursive: true, verbatimSymlinks: true });
   return target;
 }

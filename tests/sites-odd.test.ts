@@ -155,7 +155,7 @@ async function safeBuild(files: Record<string, string>, links: Record<string, st
   }
   const after = await snapshotTree(root);
   const pages: Record<string, string> = {};
-  // dist/ is a link to the current build in .dist.builds/ (write/output.ts): read the pages through it.
+  // dist/ is the current build; .dist.builds/ beside it holds the one before (write/output.ts).
   const dist = existsSync(join(root, 'site', 'dist')) ? await snapshotTree(join(root, 'site', 'dist')) : {};
   for (const [path, text] of Object.entries(dist)) if (path.endsWith('.html')) pages[path] = Buffer.from(text, 'latin1').toString('utf8');
   for (const path of Object.keys(after)) {

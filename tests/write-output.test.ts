@@ -1,16 +1,18 @@
 // A rebuild rewrites only what changed: every unchanged file keeps its inode and
-// mtime, so sync-based deploys upload only what changed; the output is still
-// replaced atomically (a link swapped in one rename), never through a symbolic
-// link. First the writer on its own (write/output.ts), then the compiled CLI
-// (`npm run compile` first) on the example site.
+// mtime, so sync-based deploys upload only what changed; the output is an ordinary
+// folder replaced whole by renames (or, with `output_layout: releases`, a `current`
+// link inside it swapped in one rename), never written through a symbolic link.
+// First the writer on its own (write/output.ts), then the compiled CLI (`npm run
+// compile` first) on the example site.
 import { execFile } from 'node:child_process';
-import { appendFile, cp, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, cp, lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EnvironmentError } from '../src/report/errors.js';
 import { hash } from '../src/support/hash.js';
 import { openOutput, type WriteResult } from '../src/write/output.js';
-import { REPO, scratch } from './helpers.js';
+import { REPO, scratch, snapshotTree } from './helpers.js';
 
 // Hard links fail on demand, to take the fallback path a file system without them would.
 const links = vi.hoisted(() => ({ error: undefined as string | undefined, calls: 0 }));
@@ -38,7 +40,7 @@ interface Entry {
   contents?: string;
 }
 
-/** Every entry under `dir` (the output link is followed, nothing below it), without following symbolic links. */
+/** Every entry under `dir` (`dir` itself followed if it is a link, as dist/current is), without following symbolic links. */
 async function statTree(dir: string): Promise<Map<string, Entry>> {
   const tree = new Map<string, Entry>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
@@ -77,8 +79,8 @@ function compareTrees(before: Map<string, Entry>, after: Map<string, Entry>) {
 }
 
 /** Write `files` as one build, the way a build does: a file whose key the output has is kept, not handed over again. */
-async function writeSite(out: string, files: Record<string, string>): Promise<WriteResult> {
-  const write = await openOutput(out).begin({ basePath: '/' });
+async function writeSite(out: string, files: Record<string, string>, layout?: 'releases' | 'folder'): Promise<WriteResult> {
+  const write = await openOutput(out, { layout }).begin({ basePath: '/' });
   try {
     for (const [path, contents] of Object.entries(files)) {
       const key = hash(contents);
@@ -90,6 +92,16 @@ async function writeSite(out: string, files: Record<string, string>): Promise<Wr
     throw error;
   }
   return write.commit();
+}
+
+/** The inode of the folder the manifest of `side` says it describes. */
+async function manifestRoot(parent: string, side: 'a' | 'b'): Promise<number> {
+  return (JSON.parse(await readFile(join(parent, '.dist.builds', `${side}.json`), 'utf8')) as { root: number }).root;
+}
+
+/** The files under `dir` with their contents. */
+async function filesOf(dir: string): Promise<Record<string, string | undefined>> {
+  return Object.fromEntries([...(await statTree(dir))].filter(([, entry]) => entry.kind === 'file').map(([path, entry]) => [path, entry.contents]));
 }
 
 /** An output folder as an older Broadsheet (or a person) left it: a plain folder, backdated. */
@@ -116,11 +128,12 @@ async function ourOutput(files: Record<string, string>): Promise<{ parent: strin
 describe('the output writer', () => {
   const site = { 'index.html': 'home', 'a/index.html': 'story a', 'b/index.html': 'story b', 'assets/style.css': 'body{}' };
 
-  it('should make the output a link to a complete build beside it', async () => {
+  it('should make the output an ordinary folder holding the complete build, its manifest beside it', async () => {
     const { parent, out } = await ourOutput(site);
-    expect(await readlink(out)).toBe(join('.dist.builds', 'a'));
+    expect((await lstat(out)).isDirectory()).toBe(true);
     expect(await readdir(parent)).toEqual(['.dist.builds', 'dist']);
-    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a', 'a.json']);
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a.json']);
+    expect(await manifestRoot(parent, 'a')).toBe((await lstat(out)).ino);
     expect(Object.fromEntries([...(await statTree(out))].filter(([, entry]) => entry.kind === 'file').map(([path, entry]) => [path, entry.contents]))).toEqual(site);
   });
 
@@ -134,10 +147,15 @@ describe('the output writer', () => {
   });
 
   it('should write only the file that is new, and keep the others as the same inodes', async () => {
-    const { out } = await ourOutput(site);
+    const { parent, out } = await ourOutput(site);
     const before = await statTree(out);
+    const old = await lstat(out);
     expect(await writeSite(out, { ...site, 'c/index.html': 'story c' })).toEqual({ written: 1, kept: 4, removed: 0, replaced: true });
-    expect(await readlink(out)).toBe(join('.dist.builds', 'b'));
+    // The new build is the output now and the old one, the same folder moved, the spare; each manifest names its own.
+    expect((await lstat(out)).isDirectory()).toBe(true);
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a.json', 'b.json', 'spare']);
+    expect((await lstat(join(parent, '.dist.builds', 'spare'))).ino).toBe(old.ino);
+    expect([await manifestRoot(parent, 'a'), await manifestRoot(parent, 'b')]).toEqual([old.ino, (await lstat(out)).ino]);
     expect(compareTrees(before, await statTree(out))).toEqual({ kept: ['a/index.html', 'assets/style.css', 'b/index.html', 'index.html'], rewritten: ['c/index.html'] });
   });
 
@@ -219,11 +237,14 @@ describe('the output writer', () => {
   it('should take over a plain output folder, keeping the files it already holds', async () => {
     const { parent, out } = await plainOutput({ ...site, 'old/index.html': 'gone' });
     const before = await statTree(out);
+    const old = await lstat(out);
     expect(await writeSite(out, site)).toEqual({ written: 0, kept: 4, removed: 1, replaced: true });
-    expect(await readlink(out)).toBe(join('.dist.builds', 'a'));
+    expect((await lstat(out)).isDirectory()).toBe(true);
+    expect(await manifestRoot(parent, 'a')).toBe((await lstat(out)).ino);
     expect(compareTrees(before, await statTree(out))).toEqual({ kept: ['a/index.html', 'assets/style.css', 'b/index.html', 'index.html'], rewritten: [] });
-    // The old folder is the previous build now; the next build is an ordinary one.
-    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a', 'a.json', 'b']);
+    // The old folder is the spare now, with no manifest (nothing says what it holds); the next build is an ordinary one.
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a.json', 'spare']);
+    expect((await lstat(join(parent, '.dist.builds', 'spare'))).ino).toBe(old.ino);
     expect(await writeSite(out, { ...site, 'c/index.html': 'story c' })).toMatchObject({ written: 1, kept: 4, removed: 0 });
   });
 
@@ -310,11 +331,151 @@ describe('the output writer', () => {
   it('should refuse a second build into the same output while one is writing, and take over a lock left by a killed one', async () => {
     const { parent, out } = await ourOutput(site);
     const first = await openOutput(out).begin({ basePath: '/' });
+    await expect(openOutput(out).begin({ basePath: '/' })).rejects.toThrow(EnvironmentError);
     await expect(openOutput(out).begin({ basePath: '/' })).rejects.toThrow(/Another build/);
     await first.abort();
     // A pid no process has (the kernel's limit is far below it).
     await writeFile(join(parent, '.dist.builds', 'lock'), '2147483646');
     expect(await writeSite(out, site)).toMatchObject({ replaced: false });
+  });
+
+  it('should build again after the output folder was removed, from the spare', async () => {
+    const { parent, out } = await ourOutput(site);
+    const next = { ...site, 'b/index.html': 'story B' };
+    await writeSite(out, next);
+    await rm(`${out}/`, { recursive: true });
+    const spare = await lstat(join(parent, '.dist.builds', 'spare'));
+    expect(await writeSite(out, { ...next, 'c/index.html': 'story c' })).toMatchObject({ replaced: true });
+    expect(await filesOf(out)).toEqual({ ...next, 'c/index.html': 'story c' });
+    // The spare (the build before) was brought up to date and moved in; the removed folder's manifest is gone.
+    expect((await lstat(out)).ino).toBe(spare.ino);
+    expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a.json']);
+    expect(await writeSite(out, { ...next, 'c/index.html': 'story c' })).toMatchObject({ replaced: false });
+  });
+
+  it('should forget the manifest of a spare removed by hand before making a folder that could take its inode', async () => {
+    const { parent, out } = await ourOutput(site);
+    await writeSite(out, { ...site, 'b/index.html': 'story B' });
+    const builds = join(parent, '.dist.builds');
+    const live = (await lstat(out)).ino;
+    const liveSide = (await manifestRoot(parent, 'a')) === live ? 'a' : 'b';
+    await rm(join(builds, 'spare'), { recursive: true });
+    const write = await openOutput(out).begin({ basePath: '/' });
+    expect((await readdir(builds)).sort()).toEqual([`${liveSide}.json`, 'lock']);
+    await write.abort();
+    expect(await writeSite(out, site)).toMatchObject({ written: 1, kept: 3, replaced: true });
+    expect(await filesOf(out)).toEqual(site);
+  });
+
+  describe('after a build killed between the renames of its swap', () => {
+    const next = { ...site, 'b/index.html': 'story B' };
+    /** dist/ holding `site` with `next` as the spare, both complete, as they are just before a swap to `next`. */
+    async function beforeSwap(): Promise<{ parent: string; out: string; builds: string; live: number; spare: number }> {
+      const { parent, out } = await ourOutput(next);
+      await writeSite(out, site);
+      const builds = join(parent, '.dist.builds');
+      return { parent, out, builds, live: (await lstat(out)).ino, spare: (await lstat(join(builds, 'spare'))).ino };
+    }
+    /** The next build starting (it recovers first), then giving up. */
+    const recoverOnly = async (out: string) => (await openOutput(out).begin({ basePath: '/' })).abort();
+
+    it('should finish the swap when there is no output and the spare is complete', async () => {
+      const { out, builds, live, spare } = await beforeSwap();
+      await rename(out, join(builds, 'retiring'));
+      await recoverOnly(out);
+      expect(await filesOf(out)).toEqual(next);
+      expect([(await lstat(out)).ino, (await lstat(join(builds, 'spare'))).ino]).toEqual([spare, live]);
+      expect((await readdir(builds)).sort()).toEqual(['a.json', 'b.json', 'spare']);
+      expect(await writeSite(out, next)).toMatchObject({ replaced: false });
+      expect(await writeSite(out, site)).toEqual({ written: 1, kept: 3, removed: 0, replaced: true });
+      expect(await filesOf(out)).toEqual(site);
+    });
+
+    it('should put the old output back when the spare is not known to be complete', async () => {
+      const { parent, out, builds, live } = await beforeSwap();
+      // No manifest says what the spare holds (a build under way on it forgets it first).
+      const spareSide = (await manifestRoot(parent, 'a')) === live ? 'b' : 'a';
+      await rm(join(builds, `${spareSide}.json`));
+      await rename(out, join(builds, 'retiring'));
+      await recoverOnly(out);
+      expect(await filesOf(out)).toEqual(site);
+      expect((await lstat(out)).ino).toBe(live);
+      expect((await readdir(builds)).sort()).toEqual([`${spareSide === 'a' ? 'b' : 'a'}.json`, 'spare']);
+      expect(await writeSite(out, next)).toMatchObject({ written: 1, kept: 3, replaced: true });
+      expect(await filesOf(out)).toEqual(next);
+    });
+
+    it('should make the retired build the spare when the new one is already in place', async () => {
+      const { out, builds, live, spare } = await beforeSwap();
+      await rename(out, join(builds, 'retiring'));
+      await rename(join(builds, 'spare'), out);
+      await recoverOnly(out);
+      expect(await filesOf(out)).toEqual(next);
+      expect([(await lstat(out)).ino, (await lstat(join(builds, 'spare'))).ino]).toEqual([spare, live]);
+      expect((await readdir(builds)).sort()).toEqual(['a.json', 'b.json', 'spare']);
+      expect(await writeSite(out, site)).toEqual({ written: 1, kept: 3, removed: 0, replaced: true });
+      expect(await filesOf(out)).toEqual(site);
+    });
+  });
+
+  describe('with output_layout: releases', () => {
+    it('should keep the builds in releases/ inside the output, and point `current` at the live one', async () => {
+      const parent = await scratch();
+      const out = join(parent, 'dist');
+      await writeSite(out, site, 'releases');
+      expect((await readdir(out)).sort()).toEqual(['current', 'releases']);
+      expect(await readlink(join(out, 'current'))).toBe(join('releases', 'a'));
+      expect(await readdir(join(out, 'releases'))).toEqual(['a']);
+      expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['a.json']);
+      expect(await filesOf(join(out, 'current'))).toEqual(site);
+      expect(openOutput(out, { layout: 'releases' }).dir).toBe(join(out, 'current'));
+
+      await backdate(join(out, 'current'));
+      const before = await statTree(join(out, 'current'));
+      expect(await writeSite(out, { ...site, 'c/index.html': 'story c' }, 'releases')).toEqual({ written: 1, kept: 4, removed: 0, replaced: true });
+      expect(await readlink(join(out, 'current'))).toBe(join('releases', 'b'));
+      expect((await readdir(out)).sort()).toEqual(['current', 'releases']);
+      expect((await readdir(join(out, 'releases'))).sort()).toEqual(['a', 'b']);
+      expect(compareTrees(before, await statTree(join(out, 'current')))).toEqual({ kept: ['a/index.html', 'assets/style.css', 'b/index.html', 'index.html'], rewritten: ['c/index.html'] });
+      expect(await filesOf(join(out, 'releases', 'a'))).toEqual(site);
+      expect(await writeSite(out, { ...site, 'c/index.html': 'story c' }, 'releases')).toMatchObject({ replaced: false });
+    });
+
+    it('should turn a plain output into releases and back, keeping unchanged files as the same inodes', async () => {
+      const { parent, out } = await ourOutput(site);
+      const before = await statTree(out);
+      expect(await writeSite(out, { ...site, 'b/index.html': 'story B' }, 'releases')).toEqual({ written: 1, kept: 3, removed: 0, replaced: true });
+      expect((await readdir(out)).sort()).toEqual(['current', 'releases']);
+      expect(compareTrees(before, await statTree(join(out, 'current')))).toEqual({ kept: ['a/index.html', 'assets/style.css', 'index.html'], rewritten: ['b/index.html'] });
+      // The plain folder is gone, its manifest with it; nothing is staged any more.
+      expect((await readdir(join(parent, '.dist.builds'))).sort()).toEqual(['b.json']);
+      // The same build, with nothing else changed, is still a change of shape.
+      await backdate(join(out, 'current'));
+      const release = await statTree(join(out, 'current'));
+      expect(await writeSite(out, { ...site, 'b/index.html': 'story B' })).toMatchObject({ written: 0, kept: 4, replaced: true });
+      expect((await lstat(out)).isDirectory()).toBe(true);
+      expect(await filesOf(out)).toEqual({ ...site, 'b/index.html': 'story B' });
+      expect(compareTrees(release, await statTree(out)).rewritten).toEqual([]);
+    });
+
+    it('should finish a change of shape that a kill interrupted between its renames', async () => {
+      const { parent, out } = await ourOutput(site);
+      const builds = join(parent, '.dist.builds');
+      // Staged as the swap leaves it just before its first rename: the new site in releases/b (the
+      // plain folder's manifest is a.json), its manifest written, the link to it made.
+      const staged = join(parent, 'staged');
+      await writeSite(staged, site, 'releases');
+      await writeSite(staged, { ...site, 'b/index.html': 'story B' }, 'releases');
+      await rm(join(staged, 'releases', 'a'), { recursive: true });
+      await rename(staged, join(builds, 'spare'));
+      await rename(join(parent, '.staged.builds', 'b.json'), join(builds, 'b.json'));
+      await rename(out, join(builds, 'retiring'));
+      await (await openOutput(out, { layout: 'releases' }).begin({ basePath: '/' })).abort();
+      expect(await readlink(join(out, 'current'))).toBe(join('releases', 'b'));
+      expect(await filesOf(join(out, 'current'))).toEqual({ ...site, 'b/index.html': 'story B' });
+      // The plain folder is gone, and the manifest that named it.
+      expect((await readdir(builds)).sort()).toEqual(['b.json']);
+    });
   });
 });
 
@@ -335,21 +496,24 @@ describe('broadsheet build, run again', () => {
   async function builtSite(): Promise<{ site: string; out: string; before: Map<string, Entry> }> {
     const site = await scratch(built);
     const out = join(site, 'dist');
+    // A copy is a folder no manifest names (they name folders by inode): built once, it is the site's own again.
+    await cli('--root', site);
+    const roots = await Promise.all((['a', 'b'] as const).map((side) => manifestRoot(site, side).catch(() => undefined)));
+    expect(roots).toContain((await lstat(out)).ino);
     await backdate(out);
     return { site, out, before: await statTree(out) };
   }
 
-  it('should keep every file, its inode and its mtime, and the output link and folder themselves, when nothing changed', async () => {
+  it('should keep every file, its inode and its mtime, and the output folder itself, when nothing changed', async () => {
     const out = join(await scratch(), 'dist');
     await cli('--root', REPO, '--out', out);
     await backdate(out);
     const before = await statTree(out);
-    const link = await lstat(out);
-    const folder = await stat(out);
+    const folder = await lstat(out);
+    expect(folder.isDirectory()).toBe(true);
     await cli('--root', REPO, '--out', out);
     expect(await statTree(out)).toEqual(before);
-    expect(await lstat(out)).toMatchObject({ ino: link.ino, mtimeMs: link.mtimeMs });
-    expect(await stat(out)).toMatchObject({ ino: folder.ino, mtimeMs: PAST * 1000 });
+    expect(await lstat(out)).toMatchObject({ ino: folder.ino, mtimeMs: PAST * 1000 });
   });
 
   it('should rewrite only the pages an edit changed', async () => {
@@ -396,6 +560,35 @@ describe('broadsheet build, run again', () => {
     expect(after.get(`${EDITED}/index.html`)).toMatchObject({ kind: 'file', contents: await readFile(elsewhere, 'latin1') });
     expect(await lstat(elsewhere)).toMatchObject({ ino: outside.ino, mtimeMs: outside.mtimeMs, nlink: 1 });
     expect(compareTrees(before, after).rewritten).toEqual([`${EDITED}/index.html`]);
+  });
+
+  it('should build the whole site again after `rm -rf dist/`', async () => {
+    const { site, out } = await builtSite();
+    const expected = await snapshotTree(out);
+    await rm(`${out}/`, { recursive: true, force: true });
+    await cli('--root', site);
+    expect((await lstat(out)).isDirectory()).toBe(true);
+    expect(await snapshotTree(out)).toEqual(expected);
+  });
+
+  it('should stop with exit 1 and say which process holds the output while another build writes it', async () => {
+    const { site } = await builtSite();
+    // This test's own process: running, and not the build's.
+    await writeFile(join(site, '.dist.builds', 'lock'), String(process.pid));
+    const failed = await cli('--root', site).then(() => undefined, (error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1, stdout: '' });
+    const lockFile = join(site, '.dist.builds', 'lock');
+    expect(failed?.stderr).toBe(`broadsheet: Another Broadsheet build (process ${process.pid}) is writing dist/; wait for it to finish and run this build again (if process ${process.pid} is not a Broadsheet build, delete ${lockFile})\n`);
+  });
+
+  it('should write the releases layout when broadsheet.yaml asks for it', async () => {
+    const { site, out, before } = await builtSite();
+    await appendFile(join(site, 'broadsheet.yaml'), '\noutput_layout: releases\n');
+    await cli('--root', site);
+    expect((await readdir(out)).sort()).toEqual(['current', 'releases']);
+    // The one release there is, the other side from the plain folder's manifest.
+    expect([await readlink(join(out, 'current'))]).toEqual((await readdir(join(out, 'releases'))).map((side) => join('releases', side)));
+    expect(compareTrees(before, await statTree(join(out, 'current'))).rewritten).toEqual([]);
   });
 
   it('should write only the one file missing from an otherwise identical output', async () => {

@@ -107,6 +107,17 @@ export const configSchema = z.object({
         `Expected \`raw_html\` to be sanitized (raw HTML in stories is cleaned of scripts and unsafe markup) or trusted (kept as written), got ${JSON.stringify(issue.input)}`,
     })
     .default('sanitized'),
+  /**
+   * How the output folder is arranged: `folder`, the site itself (upload or copy `dist/`
+   * with any tool); or `releases`, for a server that serves the output while it is rebuilt
+   * (point it at `dist/current`, a link swapped in one atomic step). Default: `folder`.
+   */
+  output_layout: z
+    .enum(['folder', 'releases'], {
+      error: (issue) =>
+        `Expected \`output_layout\` to be folder (dist/ is the site) or releases (dist/current links to the live build, for servers that read dist/ while it is rebuilt), got ${JSON.stringify(issue.input)}`,
+    })
+    .default('folder'),
   /** Hosts, each optionally with a path, whose https pages stories may embed in an iframe, e.g. `[www.youtube-nocookie.com]`. Default: none. */
   embeds: z
     .array(

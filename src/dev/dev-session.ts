@@ -1,9 +1,9 @@
 // `broadsheet dev`: build, serve, watch, rebuild. A rebuild is the ordinary
 // build with the session's cache and the set of changed paths, written into a
 // private output folder the way `build` writes dist/ (write/output.ts: only what
-// changed, swapped in at once); a broken build changes nothing there, so the last
+// changed, swapped in at once, here by a link); a broken build changes nothing there, so the last
 // good site keeps being served while the error shows over the open page.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fork } from 'node:child_process';
@@ -43,9 +43,16 @@ export interface DevSession {
 export async function startDevSession(options: DevOptions): Promise<DevSession> {
   const dir = await mkdtemp(join(tmpdir(), 'broadsheet-dev-'));
   const cache = createBuildCache();
-  const output = servedUnderBasePath(openOutput(join(dir, 'site'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`), persist: false }));
+  // The releases layout: `builds/current` is a link swapped in one rename, so the server never
+  // finds the site missing, as it would for a moment between a plain folder's renames. It
+  // serves `site`, a link to that link: the dev folder's one name for what is served.
+  const output = servedUnderBasePath(
+    openOutput(join(dir, 'builds'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`), persist: false, layout: 'releases' }),
+  );
+  const served = join(dir, 'site');
+  await symlink(join('builds', 'current'), served);
   // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
-  const server = await startDevServerThread({ dir: output.dir, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }).catch(async (error: unknown) => {
+  const server = await startDevServerThread({ dir: served, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }).catch(async (error: unknown) => {
     // A taken port must not leave an empty dev folder behind in the temporary folder.
     await rm(dir, { recursive: true, force: true });
     throw error;

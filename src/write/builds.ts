@@ -1,13 +1,13 @@
-// Where the output's two builds live, and what Broadsheet knows of each. The
-// output folder the user names (`dist`) is a symbolic link to one of two folders
-// beside it, `.dist.builds/a` and `.dist.builds/b`; the other holds the build
-// before. Each has a manifest (`a.json`, `b.json`): every file's path, the key of
-// what it was made from, the hash of its bytes, and its size, mtime and inode as
-// written. A manifest is written only once its folder is complete, and deleted
-// before the folder is touched, so a manifest on disk always tells the truth about
-// its folder, whatever moment a build was killed at.
+// What Broadsheet knows of the builds it made. Each build has a manifest in
+// `.dist.builds/` beside the output (`a.json`, `b.json`): the inode of the folder it
+// describes, and every file's path, the key of what it was made from, the hash of its
+// bytes, and its size, mtime and inode as written. A folder keeps its inode through
+// renames, so a manifest still says which folder it describes after a swap has moved
+// the folders (layouts.ts). A manifest is written only once its folder is complete,
+// and deleted before the folder is touched, so a manifest on disk always tells the
+// truth about its folder, whatever moment a build was killed at.
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { lstat, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hash } from '../support/hash.js';
 import { basename, dirname, join } from 'node:path';
 
@@ -24,42 +24,35 @@ export interface FileEntry {
 }
 
 export interface Manifest {
+  /** The inode of the folder the manifest describes: which folder that is, wherever renames have put it. */
+  root: number;
   files: Map<string, FileEntry>;
   /** Each folder's mtime as written: a stray file added by hand changes it. */
   folders: Map<string, number>;
 }
 
+/**
+ * How the output is arranged on disk. `folder` (the default): `dist` is the live build
+ * itself, a plain folder. `releases`: `dist` holds `releases/a` and `releases/b` and a
+ * link `current` to the live one, for servers that read the site while it is replaced.
+ */
+export type LayoutKind = 'folder' | 'releases';
+
 export interface Layout {
+  kind: LayoutKind;
   out: string;
-  /** `.dist.builds` beside the output. */
+  /** `.dist.builds` beside the output: the manifests, the lock, and the spare build when it is not inside the output. */
   dir: string;
-  folder: (side: Side) => string;
   manifestPath: (side: Side) => string;
 }
 
-export function layoutOf(out: string): Layout {
+export function layoutOf(out: string, kind: LayoutKind): Layout {
   const dir = join(dirname(out), `.${basename(out)}.builds`);
-  return { out, dir, folder: (side) => join(dir, side), manifestPath: (side) => join(dir, `${side}.json`) };
+  return { kind, out, dir, manifestPath: (side) => join(dir, `${side}.json`) };
 }
 
-/**
- * What the output is now: one of our two builds (`side`), some other folder (an older
- * Broadsheet's output, or one made by hand: its files are compared byte by byte), or
- * nothing we may look into (missing, a file, a link elsewhere: replaced whole).
- */
-export type Current = { kind: 'ours'; side: Side } | { kind: 'folder' } | { kind: 'none' };
-
-export async function currentOutput(layout: Layout): Promise<Current> {
-  const stats = await lstat(layout.out).catch(() => undefined);
-  if (!stats) return { kind: 'none' };
-  if (stats.isDirectory()) return { kind: 'folder' };
-  if (!stats.isSymbolicLink()) return { kind: 'none' };
-  const target = await readlink(layout.out).catch(() => '');
-  const side = target === join(basename(layout.dir), 'a') ? 'a' : target === join(basename(layout.dir), 'b') ? 'b' : undefined;
-  if (!side) return { kind: 'none' };
-  // A link to our folder that has gone (deleted by hand) points at nothing we can reuse.
-  const folder = await lstat(layout.folder(side)).catch(() => undefined);
-  return folder?.isDirectory() ? { kind: 'ours', side } : { kind: 'none' };
+export function otherSide(side: Side): Side {
+  return side === 'a' ? 'b' : 'a';
 }
 
 /** The manifest as written, or undefined when there is none or it cannot be read. */
@@ -70,10 +63,11 @@ export async function readManifest(layout: Layout, side: Side): Promise<Manifest
   } catch {
     return undefined;
   }
-  const { format, files, folders } = (parsed ?? {}) as { format?: unknown; files?: unknown; folders?: unknown };
-  if (format !== FORMAT || !Array.isArray(files) || !Array.isArray(folders)) return undefined;
+  const { format, root, files, folders } = (parsed ?? {}) as { format?: unknown; root?: unknown; files?: unknown; folders?: unknown };
+  if (format !== FORMAT || typeof root !== 'number' || !Array.isArray(files) || !Array.isArray(folders)) return undefined;
   try {
     return {
+      root,
       files: new Map((files as Array<[string, string, string, number, number, number]>).map(([path, key, hash, size, mtimeMs, ino]) => [path, { key, hash, size, mtimeMs, ino }])),
       folders: new Map(folders as Array<[string, number]>),
     };
@@ -82,11 +76,12 @@ export async function readManifest(layout: Layout, side: Side): Promise<Manifest
   }
 }
 
-const FORMAT = 1;
+// 2: the folder's inode (`root`) joined the manifest, when the output became a plain folder.
+const FORMAT = 2;
 
 export async function writeManifest(layout: Layout, side: Side, manifest: Manifest): Promise<void> {
   const files = [...manifest.files].map(([path, entry]) => [path, entry.key, entry.hash, entry.size, entry.mtimeMs, entry.ino]);
-  const text = JSON.stringify({ format: FORMAT, files, folders: [...manifest.folders] });
+  const text = JSON.stringify({ format: FORMAT, root: manifest.root, files, folders: [...manifest.folders] });
   const temporary = `${layout.manifestPath(side)}.${process.pid}.tmp`;
   await writeFile(temporary, text);
   await rename(temporary, layout.manifestPath(side));
@@ -148,7 +143,7 @@ export function verify(root: string, manifest: Manifest): { manifest: Manifest; 
     folders.set(path, stats.mtimeMs);
     refreshed = true;
   }
-  return { manifest: { files, folders }, stray, refreshed };
+  return { manifest: { root: manifest.root, files, folders }, stray, refreshed };
 }
 
 /** Each folder ('' is the root) → the names in it, for files at `paths`. */

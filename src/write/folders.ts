@@ -1,20 +1,15 @@
 // The folder work of a commit (output.ts): tidying and dating the spare build's folders,
-// the swap, and reading a file without following a link.
+// and reading a file without following a link. (The swap is layouts.ts's.)
 //
 // Folder calls are sync: after a cold build the next commit looks at each of its 10,000
 // folders, and through the promise API each look cost a trip through libuv's thread pool.
 import { constants, lstatSync, readdirSync, rmdirSync, utimesSync } from 'node:fs';
-import { open, rename, rm, symlink } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import type { Layout, Side } from './builds.js';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export function parentOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash === -1 ? '' : path.slice(0, slash);
-}
-
-export function otherSide(side: Side): Side {
-  return side === 'a' ? 'b' : 'a';
 }
 
 /**
@@ -76,20 +71,6 @@ export function attempt<T>(call: () => T): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Point the output at `side` with one rename. An output folder of our own making's past moves aside to `retiredSide` first. */
-export async function swap(layout: Layout, side: Side, retiredSide: Side | undefined): Promise<void> {
-  const linkPath = `${layout.out}.${process.pid}.link`;
-  await rm(linkPath, { force: true });
-  await symlink(join(basename(layout.dir), side), linkPath);
-  if (retiredSide) {
-    // A real folder cannot be replaced by a link in one step: this once, there is a moment without one.
-    await rm(layout.folder(retiredSide), { recursive: true, force: true });
-    await rm(layout.manifestPath(retiredSide), { force: true });
-    await rename(layout.out, layout.folder(retiredSide));
-  }
-  await rename(linkPath, layout.out);
 }
 
 export async function readNoFollow(path: string): Promise<Buffer> {

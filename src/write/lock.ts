@@ -2,14 +2,15 @@
 // once. A lock file names the process holding it; one left by a process that no longer
 // runs (a build killed) is taken over.
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
+import { EnvironmentError } from '../report/errors.js';
 import type { Layout } from './builds.js';
 
 const held = new Set<string>();
 
 export async function lock(layout: Layout): Promise<() => Promise<void>> {
   const path = join(layout.dir, 'lock');
-  if (held.has(path)) throw new Error(`Another build in this process is writing ${layout.out}`);
+  if (held.has(path)) throw new EnvironmentError(`Another build in this process is writing ${layout.out}; wait for it to finish before starting the next`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(path, String(process.pid), { flag: 'wx' });
@@ -22,13 +23,13 @@ export async function lock(layout: Layout): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(await readFile(path, 'utf8').catch(() => ''));
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
-        throw new Error(`Another Broadsheet build (process ${pid}) is writing ${basename(layout.out)}/; wait for it to finish (or, if it is not running, delete ${join(basename(layout.dir), 'lock')})`);
+        throw new EnvironmentError(`Another Broadsheet build (process ${pid}) is writing ${basename(layout.out)}/; wait for it to finish and run this build again (if process ${pid} is not a Broadsheet build, delete ${path})`);
       }
       // Left by a build that was killed: take it over.
       await rm(path, { force: true });
     }
   }
-  throw new Error(`Cannot lock ${join(dirname(layout.out), basename(layout.dir))} for writing`);
+  throw new EnvironmentError(`Cannot lock ${layout.dir} for writing: another build keeps taking it; wait for it to finish and run this build again`);
 }
 
 function isRunning(pid: number): boolean {

@@ -1,17 +1,19 @@
 // Stage 7: put the site on disk, atomically, rewriting only what changed.
 //
-// The output (`dist`) is a symbolic link to the current build, one of two folders in
-// `.dist.builds/` (builds.ts); the other holds the build before it. A new build is
-// made by bringing that other folder up to date — writing the files that changed
-// since it was current, hard-linking from the current build the ones that did not,
-// removing the rest — and then pointing the link at it with one rename, which is
-// atomic: whenever the process stops, even by SIGKILL, `dist` is the complete old
-// site or the complete new one. A rebuild costs what changed in the last two builds,
-// not the size of the site.
+// The output (`dist`) is the current build, an ordinary folder; the build before it
+// is kept as the spare, `.dist.builds/spare`. A new build is made by bringing the
+// spare up to date — writing the files that changed since it was current,
+// hard-linking from the current build the ones that did not, removing the rest —
+// and then swapping it in with renames (layouts.ts): whenever the process stops, even
+// by SIGKILL, `dist` is the complete old site or the complete new one, and a kill
+// between two renames is finished by the next build. A rebuild costs what changed in
+// the last two builds, not the size of the site. (`output_layout: releases` keeps the
+// builds inside dist/ and swaps a `current` link instead, for servers reading it live.)
 //
 // Unchanged: a file with the same bytes as in the current build is its very inode (a
 // hard link), so its mtime and inode stay and sync-based deploys (rsync, `aws s3
-// sync`) upload only what changed. When nothing changed, nothing is touched at all.
+// sync`, netlify deploy) upload only what changed. When nothing changed, nothing is
+// touched at all.
 //
 // Pages are handed over as they are rendered, so a large site is never held in memory
 // whole; a page whose key (everything it is made from) is the current build's is not
@@ -19,13 +21,13 @@
 // build is checked with one lstat: a file edited or removed by hand is made again,
 // and a stray file forces the swap that removes it. An output folder Broadsheet did
 // not make (an older version's, or a copy) is read byte by byte instead, never
-// through a symbolic link, and becomes the previous build on the first swap.
+// through a symbolic link, and becomes the spare on the first swap.
 import { lstat, mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hash } from '../support/hash.js';
-import { otherSide, swap } from './folders.js';
 import { lock } from './lock.js';
-import { currentOutput, layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
+import { layoutOf, readManifest, verify, writeManifest, type FileEntry, type Layout, type LayoutKind, type Manifest, type Side } from './builds.js';
+import { locate, recover, type Arrangement, type Manifests } from './layouts.js';
 import { listOutput, sameBytes } from './old-output.js';
 import { openSpareBuild } from './spare-build.js';
 
@@ -54,7 +56,7 @@ export interface OutputWrite {
 }
 
 export interface Output {
-  /** Where the site is read from: the link. */
+  /** Where the site is read from: the output folder, or its `current` link in the releases layout. */
   readonly dir: string;
   /** Start writing a new build (one at a time); `basePath` is where the site lives on its host (`/`, `/news/`). */
   begin(site: { basePath: string }): Promise<OutputWrite>;
@@ -69,17 +71,20 @@ export interface OutputOptions {
    * rebuild as much as the rest of it at 10,000 stories.
    */
   persist?: boolean | undefined;
+  /** `folder` (default): the output is the site. `releases`: the output holds the builds and a `current` link to the live one, swapped atomically. */
+  layout?: LayoutKind | undefined;
 }
 
 // Writes in flight: enough to keep the disk busy, few enough that pages are not held up in memory.
 const IN_FLIGHT = 32;
 
 export function openOutput(out: string, options: OutputOptions = {}): Output {
-  const layout = layoutOf(out);
+  const layout = layoutOf(out, options.layout ?? 'folder');
+  const persist = options.persist ?? true;
   // Within one process (dev) the manifests are known exactly and never read back.
   let known: Known | undefined;
   return {
-    dir: out,
+    dir: layout.kind === 'releases' ? join(out, 'current') : out,
     async begin() {
       const made = (await lstat(layout.dir).catch(() => undefined)) === undefined;
       await mkdir(layout.dir, { recursive: true });
@@ -90,22 +95,20 @@ export function openOutput(out: string, options: OutputOptions = {}): Output {
         if (made) await rmdir(layout.dir).catch(() => {});
       };
       try {
-        const current = await currentOutput(layout);
-        const side = current.kind === 'ours' ? current.side : undefined;
-        const mine = known && known.side === side ? known : undefined;
+        const manifests = manifestSource(layout, known, persist);
+        await recover(layout, manifests);
+        const arrangement = await locate(layout, manifests);
+        const { current } = arrangement;
+        const mine = known && known.side === current.side ? known : undefined;
         let live: Manifest | undefined;
         let stray = false;
         let refreshed = false;
         // What this process wrote itself it knows exactly (dev's private folder); a manifest read back is checked first.
         if (mine) live = mine.live;
-        else if (side) {
-          const manifest = await readManifest(layout, side);
-          if (manifest) ({ manifest: live, stray, refreshed } = verify(layout.folder(side), manifest));
-        }
-        const spareSide: Side = side === 'a' ? 'b' : 'a';
-        const spare = mine ? mine.spare : await readManifest(layout, spareSide);
-        const stale = mine?.spare ? mine.stale : undefined;
-        const state = { layout, current, side, spareSide, live, stray, refreshed, spare, stale, transform: options.transformHtml, persist: options.persist ?? true };
+        else if (current.root && current.manifest) ({ manifest: live, stray, refreshed } = verify(current.root, current.manifest));
+        const spare = arrangement.spare.manifest;
+        const stale = mine && spare ? mine.stale : undefined;
+        const state = { layout, arrangement, side: current.side, spareSide: arrangement.spare.side, live, stray, refreshed, spare, stale, transform: options.transformHtml, persist };
         return startWrite(state, release, (next) => (known = next));
       } catch (error) {
         await release();
@@ -115,10 +118,21 @@ export function openOutput(out: string, options: OutputOptions = {}): Output {
   };
 }
 
+/** Each side's manifest: as this process last left it, or as written on disk; read once. */
+function manifestSource(layout: Layout, known: Known | undefined, persist: boolean): Manifests {
+  const read = new Map<Side, Promise<Manifest | undefined>>();
+  const source = (side: Side) => (known ? Promise.resolve(side === known.side ? known.live : known.spare) : persist ? readManifest(layout, side) : Promise.resolve(undefined));
+  return (side) => {
+    const manifest = read.get(side) ?? source(side);
+    read.set(side, manifest);
+    return manifest;
+  };
+}
+
 interface State {
   layout: Layout;
-  current: Awaited<ReturnType<typeof currentOutput>>;
-  /** The side the output links to now, if it is one of ours. */
+  arrangement: Arrangement;
+  /** The side whose manifest describes the output now, if it is one of ours. */
   side: Side | undefined;
   spareSide: Side;
   /** The current build's files as verified; undefined when they are not ours to trust. */
@@ -142,17 +156,17 @@ interface Known {
 }
 
 function startWrite(state: State, release: () => Promise<void>, remember: (known: Known) => void): Promise<OutputWrite> {
-  const { layout } = state;
-  const liveRoot = state.side ? layout.folder(state.side) : state.current.kind === 'folder' ? layout.out : undefined;
+  const { layout, arrangement } = state;
+  const liveRoot = arrangement.current.root;
   const liveFiles = state.live?.files ?? new Map<string, FileEntry>();
   // A folder we did not make: only its regular files, found without following links, are compared.
-  const foreign = state.current.kind === 'folder' ? listOutput(layout.out) : undefined;
+  const foreign = liveRoot && !state.side ? listOutput(liveRoot) : undefined;
 
   const next = new Map<string, FileEntry>();
   const fromLive = new Set<string>();
   /** Files this build put in the spare folder (written, or found there already). */
   const placed = new Set<string>();
-  const spare = openSpareBuild(layout, state.spareSide, state.spare, state.persist);
+  const spare = openSpareBuild(layout, arrangement.spare, state.persist);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   const track = (work: Promise<void>) => {
@@ -188,8 +202,8 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         fromLive.add(path);
         return;
       }
-      if (foreign && (await foreign).files.has(path) && (await sameBytes(join(layout.out, path), bytes))) {
-        const stats = await lstat(join(layout.out, path));
+      if (foreign && (await foreign).files.has(path) && (await sameBytes(join(liveRoot as string, path), bytes))) {
+        const stats = await lstat(join(liveRoot as string, path));
         next.set(path, { key, hash: digest, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
         fromLive.add(path);
         return;
@@ -207,9 +221,9 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         const old = foreign ? [...(await foreign).files, ...(await foreign).others] : [...liveFiles.keys()];
         const gone = old.filter((path) => !next.has(path));
         const removed = gone.length;
-        const same = state.side !== undefined && state.live !== undefined && !state.stray && written === 0 && removed === 0;
+        const same = state.side !== undefined && state.live !== undefined && !state.stray && !arrangement.reshaped && written === 0 && removed === 0;
         if (same) {
-          const live = { files: next, folders: (state.live as Manifest).folders };
+          const live = { root: (state.live as Manifest).root, files: next, folders: (state.live as Manifest).folders };
           if ((state.refreshed || rekeyed) && state.persist) await writeManifest(layout, state.side as Side, live);
           remember({ side: state.side as Side, live, spare: state.spare, stale: state.stale });
           return { written: 0, kept: next.size, removed: 0, replaced: false };
@@ -234,13 +248,16 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
         }
         // The new build holding every file the live one does and no other: then every folder holds the same names.
         const sameNames = !foreign && removed === 0 && next.size === liveFiles.size;
-        const manifest: Manifest = { files: next, folders: spare.finish(liveRoot, sameNames).folders };
+        const { root, folders } = spare.finish(liveRoot, sameNames);
+        const manifest: Manifest = { root, files: next, folders };
         if (state.persist) await writeManifest(layout, state.spareSide, manifest);
-        await swap(layout, state.spareSide, state.current.kind === 'folder' ? (state.side ?? otherSide(state.spareSide)) : undefined);
-        // The old live build is the spare now, exactly as verified (an older folder of ours: unknown).
-        // The two builds now differ where this one wrote or removed a file.
+        await arrangement.swap();
+        // The old live build is the spare now, exactly as verified (a folder we did not make, or one
+        // removed because the output changed shape: unknown). The two builds now differ where this one
+        // wrote or removed a file.
         const differ = new Set([...gone, ...placed]);
-        remember({ side: state.spareSide, live: manifest, spare: state.live && !state.stray ? state.live : undefined, stale: foreign ? undefined : differ });
+        const kept = state.live && !state.stray && !arrangement.reshaped ? state.live : undefined;
+        remember({ side: state.spareSide, live: manifest, spare: kept, stale: foreign ? undefined : differ });
         return { written, kept: fromLive.size, removed: removed + (state.stray ? 1 : 0), replaced: true };
       } catch (error) {
         await settleFailure();
@@ -262,7 +279,8 @@ function startWrite(state: State, release: () => Promise<void>, remember: (known
   const settleFailure = async () => {
     await Promise.allSettled(inFlight);
     const left = await spare.afterFailure();
-    if (!left) return;
+    await arrangement.abandon();
+    if (!left || arrangement.reshaped) return;
     if (state.persist) await writeManifest(layout, state.spareSide, left).catch(() => {});
     if (state.side && state.live) remember({ side: state.side, live: state.live, spare: left });
   };

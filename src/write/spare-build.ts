@@ -40,8 +40,8 @@ export interface SpareBuild {
   afterFailure(): Promise<Manifest | undefined>;
 }
 
-export function openSpareBuild(layout: Layout, side: Side, manifest: Manifest | undefined, persist: boolean): SpareBuild {
-  const root = layout.folder(side);
+export function openSpareBuild(layout: Layout, spare: { side: Side; root: string; manifest: Manifest | undefined }, persist: boolean): SpareBuild {
+  const { side, root, manifest } = spare;
   let files = new Map(manifest?.files ?? []);
   let folders = new Map(manifest?.folders ?? []);
   let readied: Promise<void> | undefined;
@@ -116,14 +116,15 @@ export function openSpareBuild(layout: Layout, side: Side, manifest: Manifest | 
       tidyFolders(root, folders, touched);
       keepFolderTimes(root, liveRoot, folders, touched, sameNames);
       recordFolderTimes(root, folders, touched);
-      return { files, folders };
+      return { root: lstatSync(root).ino, files, folders };
     },
     async afterFailure() {
       if (!readied || !(await readied.then(() => true, () => false))) return undefined;
       if (!existed) return void (await rm(root, { recursive: true, force: true }));
       tidyFolders(root, folders, touched);
       recordFolderTimes(root, folders, touched);
-      return { files, folders };
+      const stats = attempt(() => lstatSync(root));
+      return stats ? { root: stats.ino, files, folders } : undefined;
     },
   };
 }
