@@ -34,8 +34,8 @@ export interface InFlight {
   drain(): Promise<void>;
   /** Wait for everything in flight, whatever happened (for clean-up). */
   settle(): Promise<void>;
-  /** The first failure, if any piece failed. */
-  readonly failure: unknown;
+  /** Throws the first failure so far, if any piece failed. */
+  check(): void;
 }
 
 export function inFlight(limit: number): InFlight {
@@ -66,8 +66,6 @@ export function inFlight(limit: number): InFlight {
     async settle() {
       await Promise.allSettled(running);
     },
-    get failure() {
-      return failure;
-    },
+    check,
   };
 }

@@ -1,11 +1,12 @@
-// What the previous output holds, for write-output.ts to reuse: its files listed
+// What the previous output holds, for the write session (write-session.ts) to reuse: its files listed
 // without following any symbolic link, and a byte comparison of one of them with
 // a file about to be written. Nothing here writes.
 import { constants } from 'node:fs';
 import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { forEachLimit } from '../support/limit.js';
 
-// Enough parallel reads and writes to keep the disk busy without running out of file handles.
+// Folders listed at once: enough to keep the disk busy without running out of file handles.
 const CONCURRENCY = 64;
 
 /** What the old output holds, found without following any symbolic link. */
@@ -29,7 +30,7 @@ export async function listOutput(outDir: string): Promise<Listing> {
     let level = [''];
     while (level.length > 0) {
       const next: string[] = [];
-      await forEachLimit(level, async (folder) => {
+      await forEachLimit(level, CONCURRENCY, async (folder) => {
         const entries = await readdir(join(outDir, folder), { withFileTypes: true });
         listing.folders.set(folder, entries.map((entry) => entry.name));
         for (const entry of entries) {
@@ -81,28 +82,4 @@ export async function sameBytes(path: string, contents: string | Uint8Array): Pr
   } finally {
     await handle.close();
   }
-}
-
-/**
- * `task` over every item, at most CONCURRENCY at a time: a slow item holds up one
- * worker, not a whole batch. After a failure no new item starts, and the first
- * error is thrown only once every running task has settled, so the caller's
- * clean-up never races a write still in flight.
- */
-export async function forEachLimit<T>(items: readonly T[], task: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (next < items.length && !failed) {
-      const index = next++;
-      try {
-        await task(items[index] as T, index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
