@@ -1,9 +1,9 @@
 // What a build is asked to do and what it answers, and the folders it works in.
-import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildCache } from './build-cache.js';
 import { UsageError } from './report/errors.js';
+import { statOf } from './support/files.js';
 import { isWithin } from './support/paths.js';
 import type { Output } from './write/output.js';
 
@@ -86,8 +86,9 @@ export function resolvePaths(options: BuildOptions): SitePaths {
     templates: resolve(cwd, options.templates ?? join(root, 'templates')),
     out: resolve(cwd, options.out ?? join(root, 'dist')),
   };
-  if (!existsSync(paths.content)) throw new UsageError(`No content folder at ${relative(cwd, paths.content) || '.'}; pass --content DIR or --root DIR`);
-  if (!statSync(paths.content).isDirectory()) throw new UsageError(`--content must be a folder, and ${relative(cwd, paths.content)} is a file`);
+  const content = statOf(paths.content);
+  if (!content) throw new UsageError(`No content folder at ${relative(cwd, paths.content) || '.'}; pass --content DIR or --root DIR`);
+  if (!content.isDirectory()) throw new UsageError(`--content must be a folder, and ${relative(cwd, paths.content)} is a file`);
   // The output folder is replaced whole, so it must not hold anything a writer made.
   for (const [name, kept] of [['site root', root], ['content folder', paths.content], ['templates folder', paths.templates]] as const) {
     if (isWithin(kept, paths.out)) throw new UsageError(`The output folder cannot be or contain the ${name} (${relative(cwd, kept) || '.'}); choose another --out`);
