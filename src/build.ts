@@ -62,7 +62,7 @@ async function run(options: BuildOptions, paths: SitePaths, cache: BuildCache): 
   if (!model || !assets || hasErrors(files())) return result(false);
 
   const plan = await planOutputs(model.site, { configFile, templates, assets, memos: cache, paths });
-  tally.pages = plan.paths.filter((path) => path.endsWith('.html')).length;
+  tally.pages = plan.outputs.filter((output) => output.page && output.path.endsWith('.html')).length;
   // Against every path the site will have, before any page is rendered.
   if (checkLinks(model.site, plan.paths, cache.links) > 0 || hasErrors(files())) {
     await plan.renderer.close();
