@@ -49,7 +49,7 @@ async function run(options: BuildOptions, paths: SitePaths, cache: BuildCache): 
     onRender: () => void tally.storiesRendered++,
     onProgress: progress && ((done, total) => progress({ stage: 'read', done, total })),
   });
-  const model = config && (await modelSite(config, configFile, stories, modelOptions(options, paths), cache.site));
+  const model = config && (await modelSite(config, configFile, stories, paths.content, modelOptions(options, paths), cache.site));
 
   const files = () => withMessages([configFile], stories, templates.files());
   const result = (ok: boolean, more: Partial<BuildResult> = {}): BuildResult => {
@@ -92,7 +92,7 @@ async function run(options: BuildOptions, paths: SitePaths, cache: BuildCache): 
 }
 
 function modelOptions(options: BuildOptions, paths: SitePaths) {
-  return { drafts: options.drafts ?? false, future: options.future ?? false, now: (options.now ?? new Date()).getTime(), cwd: paths.cwd, contentDir: paths.content };
+  return { drafts: options.drafts ?? false, future: options.future ?? false, now: (options.now ?? new Date()).getTime(), cwd: paths.cwd };
 }
 
 function withMessages(...groups: ReadonlyArray<readonly VFile[]>): VFile[] {

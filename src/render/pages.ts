@@ -11,6 +11,7 @@ import type { ImageRef } from './structured-data.js';
 import type { PageTemplate, Templates } from './templates.js';
 import { createViews } from './view-model.js';
 
+// Where the output's file shape was first defined; it now lives in support/, which render/ and discovery/ share.
 export type { OutputFile } from '../support/output-file.js';
 
 export interface PageOptions {

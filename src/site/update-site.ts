@@ -1,4 +1,5 @@
-// The site model after a rebuild in which no story moved: when every changed
+// The build's "model" step, with its memo. A rebuild in which no story moved
+// updates the last model rather than making it again: when every changed
 // story kept its slug, date, draft flag and aliases, the order, the URLs and
 // the redirects are as they were, and only the changed stories' entries need
 // replacing. This turns the model stage of a one-story edit from a pass over
@@ -27,16 +28,15 @@ export function createSiteMemo(): SiteMemo {
   return { published: new WeakMap(), last: undefined, gitDates: undefined };
 }
 
-export type ModelOptions = Pick<PublishOptions, 'drafts' | 'future' | 'now' | 'cwd'> & { contentDir: string };
+export type ModelOptions = Pick<PublishOptions, 'drafts' | 'future' | 'now' | 'cwd'>;
 
 /** The build's "model" step: which stories are published, where, and on which list pages. */
-export async function modelSite(config: SiteConfig, configFile: VFile, files: readonly VFile[], options: ModelOptions, memo: SiteMemo) {
-  if (config.updated_from_git && !memo.gitDates) memo.gitDates = await lastCommitDates(options.contentDir);
+export async function modelSite(config: SiteConfig, configFile: VFile, files: readonly VFile[], contentDir: string, options: ModelOptions, memo: SiteMemo) {
+  if (config.updated_from_git && !memo.gitDates) memo.gitDates = await lastCommitDates(contentDir);
   if (config.updated_from_git && memo.gitDates?.shallow) {
     warn(configFile, 'This is a shallow git clone, so stories get no `updated` date from git; fetch the whole history (git fetch --unshallow) or set updated_from_git: false', undefined, 'config/updated_from_git');
   }
-  const { contentDir: _contentDir, ...publishing } = options;
-  return buildSite(config, files, { ...publishing, gitDates: memo.gitDates?.dates ?? new Map(), memo: memo.published }, memo.last);
+  return buildSite(config, files, { ...options, gitDates: memo.gitDates?.dates ?? new Map(), memo: memo.published }, memo.last);
 }
 
 /** Only a model that built without errors, and was written, is a base for the next build. */
