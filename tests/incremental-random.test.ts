@@ -6,7 +6,7 @@ import { appendFile, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { createBuildCache } from '../src/cache/build-cache.js';
+import { createBuildCache } from '../src/build-cache.js';
 import { formatMessages } from '../src/report/messages.js';
 import { png, REPO, scratch, snapshotTree } from './helpers.js';
 

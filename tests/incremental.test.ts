@@ -5,7 +5,7 @@ import { appendFile, cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { createBuildCache } from '../src/cache/build-cache.js';
+import { createBuildCache } from '../src/build-cache.js';
 import { openOutput } from '../src/write/output.js';
 import { memoryOutput, REPO, scratch, snapshotTree } from './helpers.js';
 

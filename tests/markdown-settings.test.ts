@@ -5,7 +5,7 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { createBuildCache } from '../src/cache/build-cache.js';
+import { createBuildCache } from '../src/build-cache.js';
 import { createMarkdownProcessor, defaults, markdownOptions, processorFor, processorSettings } from '../src/markdown/processor.js';
 import { memoryOutput, REPO, scratch } from './helpers.js';
 

@@ -15,8 +15,8 @@ const PARAGRAPHS = 300;
 
 const PROBE = `
 const [lib, content] = process.argv.slice(1);
-const { loadStories } = await import(lib + '/content/load-stories.js');
-const { createBuildCache } = await import(lib + '/cache/build-cache.js');
+const { loadStories } = await import(lib + '/markdown/load-stories.js');
+const { createBuildCache } = await import(lib + '/build-cache.js');
 const { openBodyPacks } = await import(lib + '/cache/body-packs.js');
 const { discoverStories } = await import(lib + '/content/discover.js');
 const { mkdtempSync } = await import('node:fs');
@@ -31,7 +31,7 @@ const cache = createBuildCache();
 const files = await loadStories(paths, { cache, contentDir: content, threads: 1, packs });
 gc(); gc();
 const after = process.memoryUsage().heapUsed;
-console.log(JSON.stringify({ kept: after - before, stories: files.filter((file) => file.data.story).length, cached: cache.stories.size }));
+console.log(JSON.stringify({ kept: after - before, stories: files.filter((file) => file.data.story).length, cached: cache.stories.byPath.size }));
 `;
 
 describe('memory held by loaded stories', () => {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { createBuildCache, type BuildCache } from '../src/cache/build-cache.js';
+import { createBuildCache, type BuildCache } from '../src/build-cache.js';
 import type { Story } from '../src/content/read-story.js';
 import { formatMessages } from '../src/report/messages.js';
 import { memoryOutput, REPO, scratch, snapshotTree } from './helpers.js';
@@ -63,7 +63,7 @@ async function buildSite(dir: string, options: { cache?: BuildCache; changed?: s
   const result = await build({ root: dir, cwd: dir, cache, output: written, changed: options.changed && new Set(options.changed.map((path) => join(dir, path))) });
   const output = [...written.files.keys()];
   const files = Object.fromEntries([...written.files].map(([path, contents]) => [path, Buffer.from(contents)]));
-  const stories: Story[] = result.ok ? (cache.site?.site.stories ?? []) : [];
+  const stories: Story[] = result.ok ? (cache.site.last?.site.stories ?? []) : [];
   return { ok: result.ok, output, files, stories, messages: formatMessages(result.files, dir) };
 }
 

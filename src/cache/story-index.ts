@@ -8,10 +8,21 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { packStory, unpackStory, type PackedStory } from '../markdown/story-transfer.js';
-import type { CachedStory } from './build-cache.js';
+import { packStory, unpackStory, type PackedStory } from './story-transfer.js';
+import type { VFile } from 'vfile';
 import { codeVersion } from './code-version.js';
 import { sha1 } from '../support/hash.js';
+
+export interface CachedStory {
+  /** Hash of the file's bytes. */
+  hash: string;
+  /** The file's signature when it was read (content/file-signature.ts): matching, it need not be read again. */
+  signature?: string | undefined;
+  /** The file as the per-file stages (read, frontmatter, Markdown) left it. */
+  file: VFile;
+  /** How many of `file.messages` those stages made; later ones belong to one build only. */
+  ownMessages: number;
+}
 
 /** Where the CLI keeps the cache, under the site root, unless told otherwise. */
 export const CACHE_FOLDER = '.broadsheet-cache';

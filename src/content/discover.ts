@@ -11,9 +11,9 @@ export async function discoverStories(contentDir: string): Promise<string[]> {
   // Recursive readdir does not follow symlinked folders, so a symlink loop cannot trap it.
   const entries = await readdir(contentDir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && STORY.test(entry.name))
+    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !path.slice(contentDir.length).split(sep).some((part) => part.startsWith('.')))
+    .filter((path) => isStoryPath(contentDir, path))
     .sort();
 }
 
@@ -28,8 +28,7 @@ export function updateStoryList(contentDir: string, known: readonly string[], is
   const removed = new Set<string>();
   for (const path of changed) {
     if (!path.startsWith(contentDir + sep)) continue;
-    const inside = path.slice(contentDir.length);
-    if (!STORY.test(path) || inside.split(sep).some((part) => part.startsWith('.'))) return undefined;
+    if (!isStoryPath(contentDir, path)) return undefined;
     const exists = existsSync(path);
     if (exists && !isKnown(path)) added.push(path);
     else if (!exists && isKnown(path)) removed.add(path);
@@ -37,4 +36,9 @@ export function updateStoryList(contentDir: string, known: readonly string[], is
   // Only edits: the list the last build used, already sorted.
   if (added.length === 0 && removed.size === 0) return known;
   return [...known.filter((path) => !removed.has(path)), ...added].sort();
+}
+
+/** A Markdown file under `contentDir`, in no hidden folder: the one rule both ways of listing stories apply. */
+function isStoryPath(contentDir: string, path: string): boolean {
+  return STORY.test(path) && !path.slice(contentDir.length).split(sep).some((part) => part.startsWith('.'));
 }

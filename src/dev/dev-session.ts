@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build, closeBuildCache, UsageError, type BuildOptions, type BuildResult } from '../build.js';
-import { createBuildCache } from '../cache/build-cache.js';
+import { createBuildCache } from '../build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
 import { openOutput, type Output } from '../write/output.js';
 import { LIVE_RELOAD_TAG } from './server.js';

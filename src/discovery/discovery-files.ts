@@ -7,26 +7,18 @@
 // making each URL costs ~2 µs), the feeds' from the handful of latest stories.
 import { hash } from '../support/hash.js';
 import { sameItems } from '../support/memo.js';
-import type { KeyedFiles } from '../render/pages.js';
+import type { KeyedFiles } from '../support/output-file.js';
 import type { ListPage } from '../site/listings.js';
 import type { PublishedStory, Site } from '../site/model.js';
+import { ATOM_PATH, NEWS_LIMIT, NEWS_SITEMAP_PATH, newsStories, RSS_PATH, SITEMAP_LIMIT, SITEMAP_PATH, splitPaths } from './discovery-paths.js';
+import type { FeedBodies } from './feeds.js';
 import { lastChange } from './site-urls.js';
-
-export const ATOM_PATH = 'feed.xml';
-export const RSS_PATH = 'rss.xml';
-export const SITEMAP_PATH = 'sitemap.xml';
-/** sitemaps.org: at most 50,000 URLs in one sitemap file. */
-export const SITEMAP_LIMIT = 50_000;
-export const NEWS_SITEMAP_PATH = 'news-sitemap.xml';
-/** Google News: only articles from the last two days, and at most 1,000 URLs a sitemap file. */
-export const NEWS_WINDOW = 48 * 60 * 60 * 1000;
-export const NEWS_LIMIT = 1_000;
 
 /**
  * Both feeds, keyed by everything they are made of: the settings and the latest stories
  * whole (but for their file), bodies by hash. While none of those changed, no body is read.
  */
-export function feedFiles(site: Site, bodyOf: (story: PublishedStory) => string, memo?: WeakMap<object, unknown>): KeyedFiles {
+export function feedFiles(site: Site, bodyOf: (story: PublishedStory) => string, memo?: FeedBodies): KeyedFiles {
   const latest = site.stories.slice(0, site.config.feed_size).map(({ file: _file, ...shown }) => shown);
   return {
     key: hash(JSON.stringify(['feeds', site.config, latest])),
@@ -35,7 +27,7 @@ export function feedFiles(site: Site, bodyOf: (story: PublishedStory) => string,
   };
 }
 
-/** The last sitemap key and what it was made from (`BuildCache.sitemap` in a build). */
+/** The last sitemap key and what it was made from (DiscoveryMemo in a build). */
 export interface SitemapMemo {
   sitemap?: { url: string; stories: readonly PublishedStory[]; pages: readonly ListPage[]; key: string } | undefined;
 }
@@ -82,23 +74,4 @@ function sitemapKey(site: Site, memo: SitemapMemo): string {
   const key = hash(parts.join('\n'));
   memo.sitemap = { url: site.config.url, stories, pages: listings.pages, key };
   return key;
-}
-
-/** The stories of the news sitemap: those within NEWS_WINDOW of the newest one. */
-export function newsStories(site: Site): PublishedStory[] {
-  const latest = site.stories[0]?.date.time ?? 0;
-  // Stories are newest first: the window is a prefix of the list.
-  const end = site.stories.findIndex((story) => story.date.time < latest - NEWS_WINDOW);
-  return end === -1 ? site.stories : site.stories.slice(0, end);
-}
-
-/** The files a sitemap of `count` URLs is split into (xml.ts splitSitemap), known without making them. */
-export function splitPaths(path: string, count: number, limit: number): string[] {
-  if (count <= limit) return [path];
-  return [path, ...Array.from({ length: Math.ceil(count / limit) }, (_, index) => partPath(path, index + 1))];
-}
-
-/** `sitemap.xml`, 2 → `sitemap-2.xml`. */
-export function partPath(path: string, number: number): string {
-  return path.replace(/\.xml$/, `-${number}.xml`);
 }

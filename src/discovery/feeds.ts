@@ -2,19 +2,19 @@
 // stories, in full, built as xast trees by xast-util-feed (with the corrections
 // in feed-head.ts: dated by the latest story, never the clock).
 import { atom, rss, type Channel, type Entry } from 'xast-util-feed';
-import type { OutputFile } from '../render/pages.js';
+import type { OutputFile } from '../support/output-file.js';
 import type { PublishedStory, Site } from '../site/model.js';
 import { settleAtom, settleRss } from './feed-head.js';
 import { absoluteUrls, textToHtml } from './feed-html.js';
 import { lastChange, siteUrl, storyUrl } from './site-urls.js';
 import { newest, toXmlFile } from './xml.js';
 
-import { ATOM_PATH, RSS_PATH } from './discovery-files.js';
+import { ATOM_PATH, RSS_PATH } from './discovery-paths.js';
 
-export { ATOM_PATH, RSS_PATH } from './discovery-files.js';
+export { ATOM_PATH, RSS_PATH } from './discovery-paths.js';
 
-/** `bodyOf`: each story's rendered body; `memo`: per story, its feed body from an earlier build (`BuildCache.feedBodies` in a build). */
-export function renderFeeds(site: Site, bodyOf: (story: PublishedStory) => string, memo: WeakMap<object, unknown> = new WeakMap()): OutputFile[] {
+/** `bodyOf`: each story's rendered body; `memo`: per story, its feed body from an earlier build (DiscoveryMemo.feedBodies in a build). */
+export function renderFeeds(site: Site, bodyOf: (story: PublishedStory) => string, memo: FeedBodies = new WeakMap()): OutputFile[] {
   const { config } = site;
   const latest = site.stories.slice(0, config.feed_size);
   const base = { title: config.title, url: config.url, description: config.description, lang: config.language };
@@ -67,11 +67,19 @@ interface Body {
 
 // Per story, its feed body and what it was made from: a dev rebuild re-parses only the
 // stories that changed (the site model hands back the same object for an unchanged story).
-type KnownBody = { /** Hash of the body it was made from. */ html: string; summary: string | undefined; url: string; body: Body };
+export type FeedBodies = WeakMap<PublishedStory, KnownBody>;
+
+interface KnownBody {
+  /** Hash of the body it was made from. */
+  html: string;
+  summary: string | undefined;
+  url: string;
+  body: Body;
+}
 
 /** The body in full; a brief has none, so it carries its summary, or nothing beyond its title. */
-function feedBody(story: PublishedStory, url: string, bodyOf: (story: PublishedStory) => string, bodies: WeakMap<object, unknown>): Body {
-  const known = bodies.get(story) as KnownBody | undefined;
+function feedBody(story: PublishedStory, url: string, bodyOf: (story: PublishedStory) => string, bodies: FeedBodies): Body {
+  const known = bodies.get(story);
   if (known && known.html === story.body.hash && known.summary === story.summary && known.url === url) return known.body;
   let body: Body = {};
   const html = story.isBrief ? '' : bodyOf(story);

@@ -5,13 +5,13 @@
 // same list either way.
 import type { Element } from 'xast';
 import { x } from 'xastscript';
-import type { OutputFile } from '../render/pages.js';
+import type { OutputFile } from '../support/output-file.js';
 import type { PublishedStory, Site } from '../site/model.js';
 import { storyUrl } from './site-urls.js';
-import { NEWS_LIMIT, NEWS_SITEMAP_PATH, newsStories } from './discovery-files.js';
+import { NEWS_LIMIT, NEWS_SITEMAP_PATH, newsStories } from './discovery-paths.js';
 import { newest, SITEMAP_NS, splitSitemap, xmlRoot } from './xml.js';
 
-export { NEWS_LIMIT, NEWS_SITEMAP_PATH, NEWS_WINDOW } from './discovery-files.js';
+export { NEWS_LIMIT, NEWS_SITEMAP_PATH, NEWS_WINDOW } from './discovery-paths.js';
 
 export const NEWS_NS = 'http://www.google.com/schemas/sitemap-news/0.9';
 

@@ -1,7 +1,7 @@
 // robots.txt: every crawler may read everything, and is told where the sitemaps are.
 // Crawlers only read /robots.txt at the root of a host, so for a site published under
 // a path (https://example.org/news/) this file is a template for the host's own.
-import type { OutputFile } from '../render/pages.js';
+import type { OutputFile } from '../support/output-file.js';
 import type { Site } from '../site/model.js';
 import { siteUrl } from './site-urls.js';
 

@@ -3,15 +3,15 @@
 // under a sitemap index past the protocol's 50,000 URLs a file. The Google News
 // sitemap of the latest stories is in news-sitemap.ts and written alongside.
 import { sitemap } from 'xast-util-sitemap';
-import type { OutputFile } from '../render/pages.js';
+import type { OutputFile } from '../support/output-file.js';
 import type { Site } from '../site/model.js';
 import { lastChange, siteUrl, storyUrl } from './site-urls.js';
 import { renderNewsSitemap } from './news-sitemap.js';
 import { newest, splitSitemap } from './xml.js';
 
-import { SITEMAP_LIMIT, SITEMAP_PATH } from './discovery-files.js';
+import { SITEMAP_LIMIT, SITEMAP_PATH } from './discovery-paths.js';
 
-export { SITEMAP_LIMIT, SITEMAP_PATH } from './discovery-files.js';
+export { SITEMAP_LIMIT, SITEMAP_PATH } from './discovery-paths.js';
 
 interface Page {
   url: string;

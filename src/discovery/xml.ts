@@ -3,9 +3,9 @@
 import type { Element, Root } from 'xast';
 import { toXml } from 'xast-util-to-xml';
 import { x } from 'xastscript';
-import type { OutputFile } from '../render/pages.js';
+import type { OutputFile } from '../support/output-file.js';
 import type { Site } from '../site/model.js';
-import { partPath } from './discovery-files.js';
+import { partPath } from './discovery-paths.js';
 import { siteUrl } from './site-urls.js';
 
 export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';

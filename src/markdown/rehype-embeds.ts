@@ -6,11 +6,13 @@
 // but silently: this plugin is the one that explains.
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
-import { CONFIG_FILE } from '../config/config.js';
 import { warn } from '../report/messages.js';
 import { isAllowedEmbed, type EmbedHost } from './embeds.js';
 import { EMBED_SANDBOX } from './sanitize-schema.js';
 import { eachElement, REMOVE, SKIP } from './walk.js';
+
+// config.ts's CONFIG_FILE, spelt out: config/ imports this folder (embeds.ts reads its `embeds`), so this folder does not import it back.
+const CONFIG_FILE = 'broadsheet.yaml';
 
 export interface Options {
   /** The `embeds` setting, taken apart (embeds.ts). Default: none, so every iframe is dropped. */

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { openBodyPacks, type BodyPacks } from '../cache/body-packs.js';
 import { createMarkdownProcessor, processorFor, type MarkdownOptions } from './processor.js';
 import { describeError, renderStory } from './render-story.js';
-import { packStory, type PackedStory } from './story-transfer.js';
+import { packStory, type PackedStory } from '../cache/story-transfer.js';
 
 export interface RenderTask {
   path: string;

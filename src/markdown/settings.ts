@@ -1,8 +1,6 @@
 // The settings the Markdown stage depends on, apart from the stage itself: a build
 // compares them with the ones its cached stories were rendered with before it
 // knows whether any story needs rendering, and so whether to load the stage.
-import type { SiteConfig } from '../config/config.js';
-
 export interface MarkdownOptions {
   /** Raw HTML in a story: `sanitized` keeps what the news schema allows (sanitize-schema.ts), `trusted` keeps it as written. Default: `sanitized`. */
   rawHtml: 'sanitized' | 'trusted';
@@ -13,7 +11,8 @@ export interface MarkdownOptions {
 export const defaults = { rawHtml: 'sanitized', embeds: [] } satisfies MarkdownOptions;
 
 /** The settings the Markdown stage depends on; without a valid config, the defaults. */
-export function markdownOptions(config: Pick<SiteConfig, 'raw_html' | 'embeds'> | undefined): MarkdownOptions {
+// The config's own fields, not its type: config/ imports this folder (embeds.ts parses its `embeds`).
+export function markdownOptions(config: { raw_html: MarkdownOptions['rawHtml']; embeds: readonly string[] } | undefined): MarkdownOptions {
   return config ? { rawHtml: config.raw_html, embeds: config.embeds } : defaults;
 }
 

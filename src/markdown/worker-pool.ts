@@ -14,7 +14,7 @@ import { startWorker } from '../workers/worker-source.js';
 import type { MarkdownOptions } from './processor.js';
 import { crashedStory, describeError } from './render-story.js';
 import type { RenderTask, WorkerReply } from './render-worker.js';
-import { unpackStory } from './story-transfer.js';
+import { unpackStory } from '../cache/story-transfer.js';
 
 export interface RenderPool {
   /** The story rendered by a worker or by `onThisThread`; `undefined` once the pool is closed. */

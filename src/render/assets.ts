@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, posix, relative, sep } from 'node:path';
 import { imageSize } from 'image-size';
 import { hash } from '../support/hash.js';
-import type { OutputFile } from './pages.js';
+import type { OutputFile } from '../support/output-file.js';
 
 export interface Asset {
   /** Output path, e.g. `assets/style.3f2a1b4c.css`. */

@@ -5,7 +5,8 @@
 // with commas, so the caching rules are written never to overlap: the assets by
 // folder, the pages by URL shape (`:a` is one path segment).
 import { embedHosts, embedSources } from '../markdown/embeds.js';
-import type { OutputFile } from './pages.js';
+import { sameItems } from '../support/memo.js';
+import type { OutputFile } from '../support/output-file.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // A minute in any cache, then checked against the origin's ETag: news changes quickly.
@@ -25,6 +26,21 @@ function security(embeds: readonly string[]): ReadonlyArray<[string, string]> {
     ['X-Content-Type-Options', 'nosniff'],
     ['Referrer-Policy', 'strict-origin-when-cross-origin'],
   ];
+}
+
+/** The last `_headers` file and what it was made from. */
+export interface HeadersMemo {
+  last?: { basePath: string; embeds: string; paths: readonly string[]; file: OutputFile } | undefined;
+}
+
+/** `_headers`, made again only when the set of files or the settings it depends on changed (12,000 paths cost a dev rebuild 5 ms). */
+export function headersFile(basePath: string, paths: readonly string[], embeds: readonly string[], memo: HeadersMemo = {}): OutputFile {
+  const last = memo.last;
+  const embedsKey = embeds.join('\n');
+  if (last?.basePath === basePath && last.embeds === embedsKey && sameItems(last.paths, paths)) return last.file;
+  const file = renderHeaders(basePath, paths.map((path) => ({ path })), embeds);
+  memo.last = { basePath, embeds: embedsKey, paths, file };
+  return file;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { PublishedStory, Site } from '../site/model.js';
 
 export type MediaList = Array<{ media: StoryMedia; file: VFile }>;
 
-/** The last list made and the stories it was made from (`BuildCache.media` in a build). */
+/** The last list made and the stories it was made from (RenderMemo.media in a build). */
 export interface MediaMemo {
   media?: { stories: readonly PublishedStory[]; list: MediaList } | undefined;
 }

@@ -17,11 +17,12 @@ interface Finding {
 }
 
 /**
- * `outputs`: every path the build writes (`index.html`, `slug/index.html`, `assets/style.css`, …).
+ * The build's "check links" step, before any page is rendered. `outputs`: every path the build
+ * will write (`index.html`, `slug/index.html`, `assets/style.css`, …), as planned from the model.
  * `memo` keeps each story's findings while neither the story nor the site's set of pages changes.
  * Answers how many broken links it reported.
  */
-export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMemo = { findings: new WeakMap(), pages: undefined }): number {
+export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMemo = createLinkMemo()): number {
   const base = new URL(site.config.url);
   const outputsKey = keyOf(memo, site.config.url, outputs);
   let pages: Set<string> | undefined;
@@ -35,7 +36,7 @@ export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMem
     return pages;
   };
   const findingsOf = (story: PublishedStory): Finding[] => {
-    let known = memo.findings.get(story) as { key: string; findings: Finding[] } | undefined;
+    let known = memo.findings.get(story);
     if (known?.key !== outputsKey) {
       known = { key: outputsKey, findings: findBroken(story.slug, story.file.data.links ?? [], { base, pagesOf, site }) };
       memo.findings.set(story, known);
@@ -70,11 +71,15 @@ export function checkLinks(site: Site, outputs: readonly string[], memo: LinkMem
 
 export interface LinkMemo {
   /** Per published story: its findings and the key of the set of pages they were checked against. */
-  findings: WeakMap<object, unknown>;
+  findings: WeakMap<PublishedStory, { key: string; findings: Finding[] }>;
   /** The last set of pages and its key, so an unchanged set (the usual rebuild) costs one pass of comparisons. */
   pages: { url: string; outputs: readonly string[]; key: string } | undefined;
   /** The stories of the last check, against the pages of `key`, and those of them with broken links. */
   last?: { key: string; stories: readonly PublishedStory[]; flagged: PublishedStory[] } | undefined;
+}
+
+export function createLinkMemo(): LinkMemo {
+  return { findings: new WeakMap(), pages: undefined };
 }
 
 function keyOf(memo: LinkMemo, url: string, outputs: readonly string[]): string {

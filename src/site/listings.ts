@@ -4,7 +4,7 @@
 // every build (one pass, no rendering), so a story that changes section moves
 // lists in a rebuild exactly as in a cold build.
 import { slugFromText } from '../content/slug.js';
-import type { PublishedStory } from './model.js';
+import type { PublishedStory } from './published-story.js';
 
 export type ListKind = 'home' | 'section' | 'tag' | 'author';
 

@@ -3,22 +3,15 @@
 // and incremental builds all read the same answer.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { BodyRef } from '../cache/body-packs.js';
 import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
 import type { Story } from '../content/read-story.js';
 import { parseStoryDate } from '../content/story-schema.js';
 import { fail } from '../report/messages.js';
 import { createListings, LISTING_FOLDERS, type Listings } from './listings.js';
+import type { PublishedStory } from './published-story.js';
 
-export interface PublishedStory extends Story {
-  /** Where its rendered body is kept: read back only when a page that shows it is rendered. */
-  body: BodyRef;
-  /** Hash of the story file: with the page's other inputs, it decides whether the page is rendered again. */
-  hash: string;
-  /** The story's file, where messages about it go. */
-  file: VFile;
-}
+export type { PublishedStory } from './published-story.js';
 
 export interface Redirect {
   /** Output path of the redirect page, e.g. `old-slug/index.html`. */
@@ -49,7 +42,7 @@ export interface PublishOptions {
   /** Printed paths are relative to this folder. */
   cwd: string;
   /** Published stories of earlier builds, by story, reused while unchanged (keeps rebuilds cheap). */
-  memo?: WeakMap<object, unknown> | undefined;
+  memo?: WeakMap<Story, PublishedStory> | undefined;
 }
 
 /** URL paths the site itself writes to; a story there would overwrite them. */
@@ -99,13 +92,7 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
       continue;
     }
     if (!claim(file, story.slug, 'slug')) continue;
-    const updated = updatedOf(story, file, config, options);
-    let entry = options.memo?.get(story) as PublishedStory | undefined;
-    if (!entry || entry.body.hash !== body.hash || entry.updated?.iso !== updated?.iso) {
-      entry = { ...story, updated, body, hash, file };
-      options.memo?.set(story, entry);
-    }
-    published.push(entry);
+    published.push(publish(story, file, config, options));
   }
 
   const redirects: Redirect[] = [];
@@ -146,6 +133,22 @@ export function moreHeadlines(site: Site, story: Story, index = site.stories.fin
   const count = site.config.headlines;
   if (site.config.more_headlines === 'earlier') return site.stories.slice(index + 1, index + 1 + count);
   return site.stories.slice(0, count + 1).filter((other) => other.slug !== story.slug).slice(0, count);
+}
+
+/**
+ * The published form of a parsed story: the memo's while its body and dates are unchanged, so every
+ * later memo keyed by the published story (headlines, page keys, links, feeds) holds.
+ */
+export function publish(story: Story, file: VFile, config: SiteConfig, options: PublishOptions): PublishedStory {
+  const { body, hash } = file.data;
+  if (body === undefined || hash === undefined) throw new Error(`publish() called for ${file.path}, which has no rendered body`);
+  const updated = updatedOf(story, file, config, options);
+  let entry = options.memo?.get(story);
+  if (!entry || entry.body.hash !== body.hash || entry.updated?.iso !== updated?.iso) {
+    entry = { ...story, updated, body, hash, file };
+    options.memo?.set(story, entry);
+  }
+  return entry;
 }
 
 /** The declared `updated`, else the last commit date; shown only when later than the story's date. */

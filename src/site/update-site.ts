@@ -1,4 +1,5 @@
-// The site model after a rebuild in which no story moved: when every changed
+// The build's "model" step, with its memo. A rebuild in which no story moved
+// updates the last model rather than making it again: when every changed
 // story kept its slug, date, draft flag and aliases, the order, the URLs and
 // the redirects are as they were, and only the changed stories' entries need
 // replacing. This turns the model stage of a one-story edit from a pass over
@@ -7,9 +8,41 @@
 // settings) answers `undefined`, and the caller builds the model in full.
 import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
+import { lastCommitDates, type GitDates } from '../content/git-dates.js';
 import type { Story } from '../content/read-story.js';
+import { warn } from '../report/messages.js';
 import { createListings, updateListings } from './listings.js';
-import { createSite, updatedOf, type PublishedStory, type PublishOptions, type Site } from './model.js';
+import { createSite, publish, type PublishedStory, type PublishOptions, type Site } from './model.js';
+
+/** What the model step keeps from one build for the next. */
+export interface SiteMemo {
+  /** Per parsed story: its published form, reused while its HTML and dates are unchanged. */
+  published: WeakMap<Story, PublishedStory>;
+  /** The model of the last build that was written, for updating in place. */
+  last: SiteSnapshot | undefined;
+  /** Last commit date of each story file, read from git once per memo: in `dev`, commits made during the session show after a restart. */
+  gitDates: GitDates | undefined;
+}
+
+export function createSiteMemo(): SiteMemo {
+  return { published: new WeakMap(), last: undefined, gitDates: undefined };
+}
+
+export type ModelOptions = Pick<PublishOptions, 'drafts' | 'future' | 'now' | 'cwd'>;
+
+/** The build's "model" step: which stories are published, where, and on which list pages. */
+export async function modelSite(config: SiteConfig, configFile: VFile, files: readonly VFile[], contentDir: string, options: ModelOptions, memo: SiteMemo) {
+  if (config.updated_from_git && !memo.gitDates) memo.gitDates = await lastCommitDates(contentDir);
+  if (config.updated_from_git && memo.gitDates?.shallow) {
+    warn(configFile, 'This is a shallow git clone, so stories get no `updated` date from git; fetch the whole history (git fetch --unshallow) or set updated_from_git: false', undefined, 'config/updated_from_git');
+  }
+  return buildSite(config, files, { ...options, gitDates: memo.gitDates?.dates ?? new Map(), memo: memo.published }, memo.last);
+}
+
+/** Only a model that built without errors, and was written, is a base for the next build. */
+export function keepModel(memo: SiteMemo, model: { snapshot: SiteSnapshot }): void {
+  memo.last = model.snapshot;
+}
 
 /** What a successful model build leaves for the next one; the arrays run parallel to `files`. */
 export interface SiteSnapshot {
@@ -63,7 +96,7 @@ function update(previous: SiteSnapshot, config: SiteConfig, files: readonly VFil
     if (file.path !== previous.files[index]?.path || !story || !before || !old || body === undefined || hash === undefined) return undefined;
     if (!samePlace(story, before) || file.messages.some((message) => message.fatal)) return undefined;
     snapshot ??= { stories: previous.stories.slice(), published: previous.published.slice(), list: previous.site.stories.slice() };
-    const entry: PublishedStory = { ...story, updated: updatedOf(story, file, config, options), body, hash, file };
+    const entry = publish(story, file, config, options);
     snapshot.stories[index] = story;
     snapshot.published[index] = entry;
     snapshot.list[snapshot.list.indexOf(old)] = entry;

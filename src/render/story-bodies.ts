@@ -4,15 +4,16 @@
 // file, so a damaged cache costs time, never a wrong or empty page. Whoever shows
 // bodies loads the Markdown stage first (loadMarkdownStage) for that case.
 import { readFileSync } from 'node:fs';
-import type { BodyPacks } from '../cache/body-packs.js';
-import type { BuildCache } from '../cache/build-cache.js';
+import { markdownStage } from '../markdown/stage.js';
+import { packsOf, type StoryMemo } from '../markdown/story-memo.js';
 import { fail } from '../report/messages.js';
 import type { PublishedStory } from '../site/model.js';
-import { markdownStage } from './stage.js';
 
 export type BodySource = (story: PublishedStory) => string;
 
-export function createBodySource(cache: BuildCache, packs: BodyPacks, contentDir: string): BodySource {
+/** `memo`: the stories' memo, whose packs hold the bodies and whose processor renders a lost one again. */
+export function createBodySource(memo: StoryMemo, contentDir: string): BodySource {
+  const packs = packsOf(memo);
   return (story) => {
     const html = packs.get(story.body);
     if (html !== undefined) return html;
@@ -24,7 +25,7 @@ export function createBodySource(cache: BuildCache, packs: BodyPacks, contentDir
       return '';
     }
     const { createMarkdownProcessor, renderStory } = markdownStage();
-    const again = renderStory((cache.processor ??= createMarkdownProcessor()), story.file.path, bytes, contentDir, packs);
+    const again = renderStory((memo.processor ??= createMarkdownProcessor()), story.file.path, bytes, contentDir, packs);
     const body = again.data.body;
     const rendered = body && packs.get(body);
     if (!body || rendered === undefined) {
@@ -32,7 +33,7 @@ export function createBodySource(cache: BuildCache, packs: BodyPacks, contentDir
       return '';
     }
     story.body = story.file.data.body = body;
-    cache.unsaved = true;
+    memo.unsaved = true;
     return rendered;
   };
 }
