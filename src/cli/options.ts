@@ -3,7 +3,7 @@
 // (`Unknown option '--outt'. To specify a positional argument starting with a '-'…`),
 // not what the user meant.
 import { parseArgs } from 'node:util';
-import { closest, distance } from 'fastest-levenshtein';
+import { closeMatch as suggest } from '../support/suggest.js';
 import { UsageError } from '../report/errors.js';
 
 export const OPTIONS = {
@@ -91,7 +91,5 @@ function optionProblem(name: string, rawName: string, value: string | undefined,
  * two edits, and at most half the word's letters (`nwe` is `new`; `v` is not `dev`).
  */
 export function closeMatch(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const guess = closest(word, [...candidates]);
-  return distance(word, guess) <= Math.min(2, Math.ceil(word.length / 2)) ? guess : undefined;
+  return suggest(word, candidates, { maxEdits: (typed) => Math.min(2, Math.ceil(typed.length / 2)) });
 }

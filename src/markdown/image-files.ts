@@ -3,9 +3,9 @@
 // it could not be read, with a likely intended name when one is near.
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { closest, distance } from 'fastest-levenshtein';
 import { sha1Hex } from '../support/hash.js';
 import { isInside } from '../support/paths.js';
+import { closeMatch } from '../support/suggest.js';
 
 /** sha1 of the bytes, hex: its first 8 digits go into the image's address. */
 export function hashImage(bytes: Uint8Array): string {
@@ -41,8 +41,7 @@ function nearName(path: string): string | undefined {
   }
   if (names.length === 0) return undefined;
   const wanted = basename(path);
-  const guess = closest(wanted, names);
-  return distance(wanted.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(wanted.length / 3)) ? guess : undefined;
+  return closeMatch(wanted, names, { ignoreCase: true });
 }
 
 /** `&#106;` → `j`, so the scripting check cannot be dodged with character references. */

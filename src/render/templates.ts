@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { closest, distance } from 'fastest-levenshtein';
+import { closeMatch } from '../support/suggest.js';
 import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { VFile } from 'vfile';
 import { hash } from '../support/hash.js';
@@ -95,7 +95,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
         const asset = assets.get(name.replace(/^\/+/, ''));
         if (asset) return `${basePath}${asset.path}`;
         const known = [...assets.keys()];
-        const guess = known.length > 0 ? closest(name, known) : undefined;
+        const guess = closeMatch(name, known);
         throw new Error(`No asset "${name}" in ${relative(cwd, join(dir, 'assets')) || 'assets'}/${guess ? `; did you mean '${guess}'?` : ''}`);
       };
     },
@@ -191,9 +191,10 @@ function unknownVariable(path: string, view: object): string {
   const parent = parts.slice(0, depth).join('.');
   const missing = parts[depth] ?? '';
   const known = scope !== null && typeof scope === 'object' ? Object.keys(scope) : [];
-  const guess = known.includes(SYNONYMS[missing] ?? '') ? SYNONYMS[missing] : known.length > 0 ? closest(missing, known) : undefined;
+  const synonym = SYNONYMS[missing];
+  const guess = synonym !== undefined && known.includes(synonym) ? synonym : closeMatch(missing, known);
   const qualified = (name: string) => (parent ? `${parent}.${name}` : name);
-  if (guess && (SYNONYMS[missing] === guess || distance(missing, guess) <= Math.max(2, Math.floor(missing.length / 3)))) {
+  if (guess) {
     return `Unknown variable \`${path}\`; did you mean \`${qualified(guess)}\`?`;
   }
   return `Unknown variable \`${path}\`; ${parent ? `\`${parent}\` has` : 'templates get'} ${known.map((k) => `\`${k}\``).join(', ')}`;

@@ -1,7 +1,7 @@
 // Config and frontmatter are both YAML checked against a zod schema. This is the
 // one place that turns YAML syntax errors and schema failures into messages
 // positioned in the original file, so a writer is sent to the exact line.
-import { closest, distance } from 'fastest-levenshtein';
+import { closeMatch } from '../support/suggest.js';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { VFile } from 'vfile';
 import type { z } from 'zod';
@@ -94,8 +94,8 @@ export function validateYaml<Schema extends z.ZodObject>(source: YamlSource, sch
 }
 
 export function unknownKey(key: string, known: readonly string[]): { reason: string; guess: string | undefined } {
-  const guess = closest(key, [...known]);
-  if (distance(key, guess) <= Math.max(2, Math.floor(key.length / 3))) return { reason: `Unknown key \`${key}\`; did you mean \`${guess}\`?`, guess };
+  const guess = closeMatch(key, known);
+  if (guess) return { reason: `Unknown key \`${key}\`; did you mean \`${guess}\`?`, guess };
   return { reason: `Unknown key \`${key}\`; known keys are ${known.map((k) => `\`${k}\``).join(', ')}`, guess: undefined };
 }
 
