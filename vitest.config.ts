@@ -8,6 +8,9 @@ export default defineConfig({
     // both cores (the browser and dev-session files run on their own, see package.json).
     maxWorkers: 2,
     // Generous: some tests start the compiled CLI as a child process on a 2-core machine.
+    // Hooks too: a beforeAll that starts `broadsheet dev` waits for its Serving line, which
+    // on a busy machine takes longer than vitest's default 10 s.
     testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });
