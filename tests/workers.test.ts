@@ -203,7 +203,7 @@ describe('rendering on worker threads', () => {
 
   it('should turn a worker that dies on a story into an error at the top of that story, and go on', async () => {
     // A heap too small for one enormous story: the worker rendering it runs out of memory and dies.
-    const huge = story('Huge', '- *a* [b](/c/) **d**\n'.repeat(60_000));
+    const huge = story('Huge', '- *a* [b](/c/) **d**\n'.repeat(40_000));
     const dir = await makeSite(POOL_FROM + 20, { 'huge.md': huge, 'broken/no-date.md': brokenStories['broken/no-date.md'] as string });
     Object.assign(pools, { workersOnly: true, limits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } });
     process.env.BROADSHEET_THREADS = '2';
