@@ -3,7 +3,8 @@
 // Chromium (with DejaVu fonts, so text renders the same everywhere) and serve the
 // built site with Debian's nginx, as a CDN origin would. Whatever is already
 // installed is left alone. Something missing and running as root: install it with
-// apt-get (output shown). Missing otherwise: print the command to run and fail.
+// apt-get (output shown), waiting for a lock another apt-get or dpkg holds. Missing
+// otherwise: print the command to run and fail.
 // A missing tool always fails the test run; tests are never skipped for it.
 // Browsers are never downloaded any other way (no `npx playwright install`).
 //
