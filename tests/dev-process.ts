@@ -12,6 +12,8 @@ import { REPO, run, snapshotTree } from './helpers.js';
 export interface DevProcess {
   /** The home page, from the `Serving …` line. */
   url: string;
+  /** The process id, to pause it (SIGSTOP) at a chosen moment. */
+  pid: number;
   /** Everything it printed so far, stdout and stderr interleaved. */
   output(): string;
   /** How many `Rebuilt after …` lines it has printed. */
@@ -65,6 +67,7 @@ export async function startDev(site: string, args: string[] = []): Promise<DevPr
 
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     rebuilds: () => output.split('\n').filter((line) => line.startsWith('Rebuilt after')).length,
     alive: () => exit === undefined,

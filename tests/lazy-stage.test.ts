@@ -59,8 +59,6 @@ describe('a build that renders nothing', () => {
     expect(again).toMatchObject({ ok: true, rendered: 0, changedFiles: 0 });
     expect(again.loaded.has('liquidjs')).toBe(true);
     expect(loadedOf(again.loaded)).toEqual([]);
-    // Files written within two seconds are read again however their signature looks: wait that out first.
-    await new Promise((resolve) => setTimeout(resolve, 2100));
     // The full article: a body edit renders its page only (a brief given a body would change every list).
     await appendFile(join(root, 'content', 'sheinbaum-rejects-trump-proposal-to-send-u-s-troops-to-mexico-citing-sovereignty.md'), '\nOne more line.\n');
     const edited = await buildOnce();

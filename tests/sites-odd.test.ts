@@ -305,13 +305,12 @@ describe('odd but valid sites: hostile input that must build safely', () => {
     expect(html.split('<em>').length - 1 + 2 * (html.split('<strong>').length - 1)).toBe(100);
   });
 
-  it('should build an outline of 5,000 points with sub-points in seconds, not minutes', async () => {
-    // micromark 4.0.3 copied every event so far at the end of each item holding a nested list: this took minutes (package.json pins 4.0.2).
+  it('should build an outline of 5,000 points with sub-points within the test timeout', async () => {
+    // micromark 4.0.3 copied every event so far at the end of each item holding a nested list: this took
+    // minutes (package.json pins 4.0.2). The work is linear now; the test's timeout is the only bound.
     const outline = '- A point\n  - and its detail\n'.repeat(5000);
-    const started = performance.now();
     const result = await safeBuild({ 'harbour-bridge.md': story('', outline) });
 
-    expect(performance.now() - started).toBeLessThan(30_000);
     expect(storyBody(result.pages['harbour-bridge/index.html'] ?? '').split('<li>').length - 1).toBe(10_000);
   });
 

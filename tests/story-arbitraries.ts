@@ -153,8 +153,11 @@ export const storyFile = fc
 /** File names: plain, unicode, with spaces, a leading dash, uppercase extension. */
 export const storyName = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('harbour-bridge.md', 'Zürich Report.md', '-dash.md', 'UPPER.MD', 'world/nested story.md', 'a.markdown', '2025.md') }, { weight: 1, arbitrary: fc.constantFrom('東京.md', '---.md') });
 
-/** Markdown nested 1 to 3,000 levels deep in one of the ways that once stalled the parser or overflowed the stack. */
-export const nested = fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('list', 'quote', 'indent', 'brackets', 'emphasis', 'mixed', 'links')).map(([depth, kind]) => {
+/** Markdown nested 1 to 3,000 levels deep in one of the ways that once stalled the parser or overflowed the stack; with its depth and kind. */
+export const NESTING_KINDS = ['list', 'quote', 'indent', 'brackets', 'emphasis', 'mixed', 'links'];
+export const nested = fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom(...NESTING_KINDS)).map(([depth, kind]) => ({ depth, kind, body: nestedBody(depth, kind) }));
+
+export function nestedBody(depth: number, kind: string): string {
   switch (kind) {
     case 'list':
       return `${'- '.repeat(depth)}x`;
@@ -171,4 +174,4 @@ export const nested = fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFro
     default:
       return `${'[a '.repeat(Math.min(depth, 1500))}x${'](/)'.repeat(Math.min(depth, 1500))}`;
   }
-});
+}

@@ -1,10 +1,10 @@
 // The persistent story cache: a later run reads and renders only the stories that
 // changed, gives the same bytes as a cold build, keeps bodies out of the index, and
 // survives the cache being corrupted or deleted at any time.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { build } from '../src/build.js';
 import { png, REPO, run, scratch, snapshotTree } from './helpers.js';
 
@@ -56,14 +56,19 @@ async function entries(cacheDir: string): Promise<string[]> {
   return all.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(cacheDir.length + 1)).sort();
 }
 
-/** Until the stories' ctimes are two seconds old, file-signature.ts gives them no signature. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 2100));
+// Until a story's ctime is two seconds old by Date.now(), file-signature.ts gives it no
+// signature. The clock stands still in these tests (Date only; timers run as ever), and
+// is moved on instead of waiting.
+beforeEach(() => void vi.useFakeTimers({ toFake: ['Date'] }));
+afterEach(() => void vi.useRealTimers());
+/** Makes every file written so far two seconds old. */
+const settle = () => void vi.setSystemTime(vi.getRealSystemTime() + 2100);
 
 describe('the story cache on disk', () => {
   it('should neither read nor render any story again in a later run when nothing changed, with the same bytes as a cold build', async () => {
     const root = await site(8);
     const cacheDir = join(root, '.cache');
-    await settle();
+    settle();
     const first = await buildWith(root, cacheDir);
     expect(first.result.storiesRendered).toBe(8);
     expect(await entries(cacheDir)).toEqual(['bodies/' + (await readdir(join(cacheDir, 'bodies')))[0], 'index.v8']);
@@ -77,7 +82,7 @@ describe('the story cache on disk', () => {
   it('should read and render only the story that changed', async () => {
     const root = await site(6);
     const cacheDir = join(root, '.cache');
-    await settle();
+    settle();
     await buildWith(root, cacheDir);
     await writeStory(root, 3, story(3, 'A corrected body.'));
     const { result, tree, read } = await buildWith(root, cacheDir);
@@ -91,8 +96,12 @@ describe('the story cache on disk', () => {
     const root = await site(3);
     const cacheDir = join(root, '.cache');
     await writeFile(join(root, 'content', 'story-2.md'), story(2, 'Just written.'));
-    await settle();
-    await writeFile(join(root, 'content', 'story-3.md'), story(3, 'Written this instant.'));
+    const written = Math.ceil(statSync(join(root, 'content', 'story-2.md')).ctimeMs);
+    // Written again until its ctime is later than story 2's (file times tick every few ms), then the
+    // clock is set so story 2 is two seconds old and story 3 a moment younger.
+    do await writeFile(join(root, 'content', 'story-3.md'), story(3, 'Written this instant.'));
+    while (statSync(join(root, 'content', 'story-3.md')).ctimeMs <= written);
+    vi.setSystemTime(written + 2000);
     await buildWith(root, cacheDir);
     const { result, read } = await buildWith(root, cacheDir);
     expect({ rendered: result.storiesRendered, read }).toEqual({ rendered: 0, read: 1 });
@@ -112,7 +121,7 @@ describe('the story cache on disk', () => {
   it('should give a correct build when the index is corrupt, and mend it', async () => {
     const root = await site(5);
     const cacheDir = join(root, '.cache');
-    await settle();
+    settle();
     await buildWith(root, cacheDir);
     const index = await readFile(join(cacheDir, 'index.v8'));
     index[index.length - 10] = (index[index.length - 10] ?? 0) ^ 0xff;
@@ -128,7 +137,7 @@ describe('the story cache on disk', () => {
   it('should render a story again when its body cannot be read back from its pack', async () => {
     const root = await site(4);
     const cacheDir = join(root, '.cache');
-    await settle();
+    settle();
     await buildWith(root, cacheDir);
     for (const name of await readdir(join(cacheDir, 'bodies'))) await writeFile(join(cacheDir, 'bodies', name), 'x'.repeat(50));
     // A new output, so every page is rendered and needs its body.
@@ -155,7 +164,7 @@ describe('the story cache on disk', () => {
     await writeFile(join(root, 'content', 'dot.png'), png(1, 1));
     await writeStory(root, 2, story(2, '![A grey dot](dot.png)'));
     const cacheDir = join(root, '.cache');
-    await settle();
+    settle();
     const first = await buildWith(root, cacheDir);
     expect((await buildWith(root, cacheDir)).result.storiesRendered).toBe(0);
     await writeFile(join(root, 'content', 'dot.png'), png(2, 1));
