@@ -204,14 +204,15 @@ describe('broadsheet dev through storms', () => {
     const names = (await readdir(content)).filter((name) => name.endsWith('.md'));
     const dated = await Promise.all(names.map(async (name) => ({ name, text: await readFile(join(content, name), 'utf8') })));
     const newest = dated.reduce((a, b) => (Date.parse(/^date: (.*)$/m.exec(b.text)![1]!) > Date.parse(/^date: (.*)$/m.exec(a.text)![1]!) ? b : a));
-    // A rebuild writes the new build into the spare folder beside the live one, then
-    // points the dev folder's link at it (write/output.ts). At its first write there the
-    // process is paused (SIGSTOP): the signal then comes while the rebuild is under way.
-    const builds = join(devDir, '..', '.site.builds');
-    const live = await readlink(devDir);
+    // Dev's folder is in the releases layout (dev/dev-session.ts): a rebuild writes the new
+    // build into the spare release beside the live one, then points `builds/current` at it
+    // (write/layouts.ts). At its first write there the process is paused (SIGSTOP): the
+    // signal then comes while the rebuild is under way.
+    const current = join(devDir, '..', 'builds', 'current');
+    const live = await readlink(current);
     const spare = basename(live) === 'a' ? 'b' : 'a';
     let paused = false;
-    const watcher = watch(builds, { recursive: true }, (_event, name) => {
+    const watcher = watch(join(devDir, '..', 'builds', 'releases'), { recursive: true }, (_event, name) => {
       if (paused || !String(name).startsWith(spare)) return;
       process.kill(dev.pid, 'SIGSTOP');
       paused = true;
@@ -227,7 +228,7 @@ describe('broadsheet dev through storms', () => {
       watcher.close();
     }
     // Paused with the new build half-written: the link still points at the one before.
-    expect(await readlink(devDir)).toBe(live);
+    expect(await readlink(current)).toBe(live);
     expect(dev.rebuilds()).toBe(rebuildsBefore);
     // The signal waits while the process is paused; it is the first thing the process meets once it goes on.
     // Rejects unless it exits with 0 and has removed its dev folder.
