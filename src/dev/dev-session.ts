@@ -103,9 +103,11 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   const queue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
   const data: WatcherData = { paths: [options.content, options.templates, join(options.root, CONFIG_FILE)] };
   const watcher = fork(fileURLToPath(new URL('./watcher-process.js', import.meta.url)), [JSON.stringify(data)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  // Its rescans can wait; the rebuild a writer is waiting for cannot.
+  // Its rescans can give way to the rebuild a writer is waiting for, but not starve: at the
+  // lowest priority (19) a busy machine held its reports back so long that a burst of saves
+  // arrived in clumps past the burst's quiet window, and was built in pieces.
   try {
-    if (watcher.pid !== undefined) setPriority(watcher.pid, 19);
+    if (watcher.pid !== undefined) setPriority(watcher.pid, 5);
   } catch {
     // Not allowed here: it only costs some speed.
   }
