@@ -24,11 +24,11 @@ const { tmpdir } = await import('node:os');
 const paths = await discoverStories(content);
 const packs = openBodyPacks(mkdtempSync(tmpdir() + '/broadsheet-test-bodies-'));
 // Loads the Markdown stage and warms it, so what is measured next is the stories alone.
-await loadStories(paths.slice(0, 1), { cache: createBuildCache(), contentDir: content, threads: 1, packs });
+await loadStories(paths.slice(0, 1), { cache: createBuildCache(), contentDir: content, packs });
 gc(); gc();
 const before = process.memoryUsage().heapUsed;
 const cache = createBuildCache();
-const files = await loadStories(paths, { cache, contentDir: content, threads: 1, packs });
+const files = await loadStories(paths, { cache, contentDir: content, packs });
 gc(); gc();
 const after = process.memoryUsage().heapUsed;
 console.log(JSON.stringify({ kept: after - before, stories: files.filter((file) => file.data.story).length, cached: cache.stories.byPath.size }));
@@ -46,7 +46,7 @@ describe('memory held by loaded stories', () => {
       textBytes += text.length;
       await writeFile(join(content, `story-${n}.md`), text);
     }
-    const output = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', PROBE, join(REPO, 'lib'), content], { encoding: 'utf8' });
+    const output = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', PROBE, join(REPO, 'lib'), content], { encoding: 'utf8', env: { ...process.env, BROADSHEET_THREADS: '1' } });
     const { kept, stories, cached } = JSON.parse(output) as { kept: number; stories: number; cached: number };
     expect({ stories, cached }).toEqual({ stories: STORIES, cached: STORIES });
     // Their metadata, links and messages: a few kilobytes a story, against 40 of text.

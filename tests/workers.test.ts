@@ -105,10 +105,22 @@ async function makeSite(count: number, extra: Record<string, string | Uint8Array
 const messagesOf = (file: VFile) =>
   file.messages.map(({ reason, line, column, place, ruleId, source, fatal, name, file: path }) => ({ reason, line, column, place, ruleId, source, fatal, name, path }));
 
+/** `work` with BROADSHEET_THREADS set to `threads`, as a user would set it. */
+async function onThreads<T>(threads: number, work: () => Promise<T>): Promise<T> {
+  const before = process.env.BROADSHEET_THREADS;
+  process.env.BROADSHEET_THREADS = String(threads);
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.BROADSHEET_THREADS;
+    else process.env.BROADSHEET_THREADS = before;
+  }
+}
+
 async function load(dir: string, threads: number) {
   const paths = await discoverStories(join(dir, 'content'));
   const packs = openBodyPacks(await mkdtemp(join(tmpdir(), 'broadsheet-test-bodies-')));
-  const files = await loadStories(paths, { cache: createBuildCache(), contentDir: join(dir, 'content'), threads, packs });
+  const files = await onThreads(threads, () => loadStories(paths, { cache: createBuildCache(), contentDir: join(dir, 'content'), packs }));
   // Each thread appends to a pack of its own: what must match is the body itself, not where it was put.
   for (const file of files) if (file.data.body) Object.assign(file.data, { body: { html: packs.get(file.data.body), length: file.data.body.length } });
   // An image's signature depends on how long ago it was written (file-signature.ts), not on the thread.
@@ -153,7 +165,7 @@ describe('rendering on worker threads', () => {
     const markdown: MarkdownOptions = { rawHtml: 'sanitized', embeds: ['www.youtube-nocookie.com'] };
     const loadWith = async (threads: number, options = markdown) => {
       const packs = openBodyPacks(await mkdtemp(join(tmpdir(), 'broadsheet-test-bodies-')));
-      const files = await loadStories(paths, { cache: createBuildCache(), contentDir: join(dir, 'content'), threads, markdown: options, packs });
+      const files = await onThreads(threads, () => loadStories(paths, { cache: createBuildCache(), contentDir: join(dir, 'content'), markdown: options, packs }));
       // The bodies as rendered, wherever each thread put them.
       for (const file of files) if (file.data.body) file.data.html = packs.get(file.data.body);
       return files;

@@ -46,13 +46,6 @@ export interface LoadOptions {
   /** Paths known to have changed since the cache was filled; others are trusted unread. Absent: check every file. */
   changed?: ReadonlySet<string> | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
-  /**
-   * Threads that parse and render, this one included: 1 renders every story here (the
-   * reference path; the output is the same bytes either way), N starts N − 1 workers
-   * when POOL_FROM stories or more need rendering. Default: the BROADSHEET_THREADS
-   * environment variable, else one a core (os.availableParallelism()).
-   */
-  threads?: number | undefined;
   /** Where rendered bodies go. */
   packs: BodyPacks;
   /** Called for each story rendered, rather than reused from the cache or the store. */
@@ -75,7 +68,7 @@ export async function loadStories(paths: readonly string[], options: LoadOptions
   const toRead = storiesToRead(memo, paths, files, { same, changed, messaged: options.messaged });
   // Cached stories the watcher reported are likely changed; unreported ones likely not.
   const toRender = toRead.filter((index) => changed !== undefined || !memo.byPath.has(paths[index] as string)).length;
-  const workers = renderingThreads(options.threads, toRender) - 1;
+  const workers = renderingThreads(toRender) - 1;
   const reader = createStoryReader(memo, { contentDir: options.contentDir, packs: options.packs, settings, same, markdown: options.markdown, workers, onRender: options.onRender });
   let done = paths.length - toRead.length;
   try {
@@ -146,8 +139,8 @@ function indexOf(loaded: LoadedStories, path: string): number | undefined {
 }
 
 /** How many threads render: 1 (this one only) unless a pool pays for itself. */
-function renderingThreads(threads: number | undefined, toRender: number): number {
-  return toRender >= POOL_FROM ? threadCount(threads) : 1;
+function renderingThreads(toRender: number): number {
+  return toRender >= POOL_FROM ? threadCount() : 1;
 }
 
 /** Whether the watcher reported one of the story's images, or a folder holding one (renamed or deleted whole). */

@@ -68,11 +68,6 @@ export function processorFor(current: MarkdownProcessor | undefined, options: Pa
   return current && settingsOf.get(current) === wanted ? current : createMarkdownProcessor(options);
 }
 
-/** The settings `processor` renders with, as a string that changes when they do (for cache keys). */
-export function processorSettings(processor: MarkdownProcessor): string {
-  return settingsOf.get(processor) ?? '';
-}
-
 
 /** Render `file.data.markdown` into `file.data.html`; failures become messages on the file. */
 export function renderMarkdown(processor: MarkdownProcessor, file: VFile): void {
