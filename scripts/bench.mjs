@@ -15,7 +15,7 @@
 //   minimal templates (bench/eleventy/) and a bare Markdown-to-HTML script on two
 //   threads (bench/bare-unified.mjs), with Broadsheet's cold build as a ratio of each;
 // - in `dev`, the time from saving one story to the server answering with the
-//   changed page.
+//   changed page, and the requests a second it answers idle and while it rebuilds.
 // It prints figures only and asserts nothing about time. --huge adds 100,000 stories.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { devLatency } from './bench/dev-latency.mjs';
+import { devLoad } from './bench/dev-load.mjs';
 import { bytes, count, fileSystem, machine, median, ratio, table, time } from './bench/format.mjs';
 import { peers } from './bench/peers.mjs';
 import { memorySource, runNode } from './bench/run.mjs';
@@ -130,6 +131,8 @@ async function bench(size) {
   site.reset();
   status(`${label}: dev`);
   const latencies = await devLatency(repo, site, 9, { future: site.needsFuture });
+  status(`${label}: dev under load`);
+  const served = await devLoad(repo, site, { future: site.needsFuture });
   status('');
 
   const mid = (target, scenario, key) => median(figures.get(target).get(scenario).map((figure) => figure[key]));
@@ -162,6 +165,7 @@ async function bench(size) {
   for (const peer of others) peerRows.push([peer.name, time(mid(peer.name, 'cold build', 'ms')), bytes(mid(peer.name, 'cold build', 'rss')), ratio(cold, mid(peer.name, 'cold build', 'ms'))]);
   console.log(table(peerRows));
   console.log(`dev: save → changed page served: ${time(median(latencies))} median of ${latencies.length} edits, max ${time(Math.max(...latencies))}`);
+  console.log(`dev under load (10 connections): ${count(Math.round(served.idle))} requests/s idle, ${count(Math.round(served.busy))} requests/s over ${served.rebuilds} rebuilds${served.wrong ? `; ${served.wrong} WRONG ANSWERS` : ', every answer right'}`);
   if (leftovers.size > 0) console.log(`note: the build left ${[...leftovers].join(', ')} in the site folder; removed before each cold build`);
 
   site.remove();

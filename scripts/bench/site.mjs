@@ -35,6 +35,8 @@ export function makeSite(repo, generator, count) {
     count,
     /** Stories dated after now are left out unless `--future`: the generator spaces them 37 minutes apart from 2025. */
     needsFuture: newTime > Date.now(),
+    /** The newest story's file name: its headline is on every article page. */
+    newestName: () => newest.name,
     /** Each run's edits and what it published, undone; anything the builds left in the site folder besides `keep`, removed. */
     reset(keep = []) {
       for (const [name, text] of originals) writeFileSync(join(content, name), text);
