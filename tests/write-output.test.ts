@@ -339,6 +339,16 @@ describe('the output writer', () => {
     expect(await writeSite(out, site)).toMatchObject({ replaced: false });
   });
 
+  it('should remove a manifest half-written by a killed build', async () => {
+    const { parent, out } = await ourOutput(site);
+    const builds = join(parent, '.dist.builds');
+    const before = (await readdir(builds)).sort();
+    // What writeManifest leaves when killed between writing its temporary file and the rename.
+    await writeFile(join(builds, 'b.json.4242.tmp'), '{"format":');
+    expect(await writeSite(out, site)).toMatchObject({ replaced: false });
+    expect((await readdir(builds)).sort()).toEqual(before);
+  });
+
   it('should build again after the output folder was removed, from the spare', async () => {
     const { parent, out } = await ourOutput(site);
     const next = { ...site, 'b/index.html': 'story B' };

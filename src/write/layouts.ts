@@ -60,6 +60,8 @@ export async function recover(layout: Layout, manifests: Manifests): Promise<voi
       else await rm(retiring, { recursive: true, force: true });
     }
   }
+  // A manifest being written when the build was killed: its temporary file (builds.ts writeManifest).
+  for (const name of await readdir(layout.dir)) if (/^[ab]\.json\.\d+\.tmp$/.test(name)) await rm(join(layout.dir, name), { force: true });
   if (layout.kind === 'releases' && (await releaseIn(layout.out))) {
     // A link made for a swap that never happened.
     for (const name of await readdir(layout.out)) if (/^current\.\d+\.link$/.test(name)) await rm(join(layout.out, name), { force: true });
