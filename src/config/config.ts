@@ -29,7 +29,8 @@ function urlProblem(value: string, url: URL): string | undefined {
   if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(value)) {
     return '`url` holds a user name or password (the part before @), which every page would publish';
   }
-  if (/[?#]/.test(value)) return `\`url\` holds a ${value.includes('?') ? 'query (?…)' : 'fragment (#…)'}, which would end up in the middle of every link made from it`;
+  const parts = [value.includes('?') && 'a query (?…)', value.includes('#') && 'a fragment (#…)'].filter(Boolean);
+  if (parts.length > 0) return `\`url\` holds ${parts.join(' and ')}, which would end up in the middle of every link made from it`;
   return undefined;
 }
 
