@@ -282,15 +282,16 @@ describe('odd but valid sites: hostile input that must build safely', () => {
   });
 
   it('should build stories dated in the years 1000 and 9999 (the latter with --future)', async () => {
+    // The last second of 9999 in UTC; one second later is the year 10000 (tests/sites-invalid/date-in-the-year-10000-in-utc).
     const result = await safeBuild(
-      { 'old.md': story('', 'From the archive.\n').replace('2025-05-02', '1000-01-01'), 'far.md': story('').replace('2025-05-02', '9999-12-31T23:59:59-12:00').replace('Harbour bridge opens', 'Far future') },
+      { 'old.md': story('', 'From the archive.\n').replace('2025-05-02', '1000-01-01'), 'far.md': story('').replace('2025-05-02', '9999-12-31T11:59:59-12:00').replace('Harbour bridge opens', 'Far future') },
       {},
       ['--future'],
     );
 
     expect(result.build.stdout).toMatch(/^Built 2 stories/);
     expect(result.pages['old/index.html']).toContain('<time datetime="1000-01-01">');
-    expect(result.pages['far/index.html']).toContain('<time datetime="9999-12-31T23:59:59-12:00">');
+    expect(result.pages['far/index.html']).toContain('<time datetime="9999-12-31T11:59:59-12:00">');
   });
 
   it('should build lists and quotes nested 100 levels deep, the most a story may have', async () => {

@@ -83,6 +83,7 @@ const text = (field: string, example: string) =>
 
 /** No story is older than this: a year such as 0025 is a typo for 2025, not an archive. */
 const FIRST_YEAR = 1000;
+const LAST_YEAR = 9999;
 
 const date = (field: string) =>
   z
@@ -96,7 +97,12 @@ const date = (field: string) =>
       const parsed = parseStoryDate(value.trim());
       const year = /^[+-]?(\d+)-\d\d-\d\d(?:T|$)/.exec(value.trim())?.[1];
       if (year !== undefined && (year.length !== 4 || Number(year) < FIRST_YEAR)) {
-        context.addIssue({ code: 'custom', message: `Expected \`${field}\` to be in the years ${FIRST_YEAR} to 9999, got "${value}"; check the year` });
+        context.addIssue({ code: 'custom', message: `Expected \`${field}\` to be in the years ${FIRST_YEAR} to ${LAST_YEAR}, got "${value}"; check the year` });
+        return z.NEVER;
+      }
+      // Feeds and sitemaps give dates in UTC, where 9999-12-31T23:59:59-12:00 is in the year 10000 (`+010000-…`, which no reader takes).
+      if (parsed && new Date(parsed.time).getUTCFullYear() > LAST_YEAR) {
+        context.addIssue({ code: 'custom', message: `Expected \`${field}\` to be in the years ${FIRST_YEAR} to ${LAST_YEAR}, got "${value}", which is in the year ${LAST_YEAR + 1} in UTC; check the date and its offset` });
         return z.NEVER;
       }
       if (parsed) return parsed;
