@@ -331,4 +331,17 @@ describe('odd but valid sites: hostile input that must build safely', () => {
     expect(rules(MAX_STORY_BYTES)).toEqual([]);
     expect(rules(MAX_STORY_BYTES + 1)).toEqual(['content/too-large']);
   });
+
+  it('should keep the invisible characters writing needs in a headline, and every one in the body', () => {
+    // Persian with zero-width non-joiners, an emoji family joined by zero-width joiners, Hebrew with a
+    // right-to-left mark, a soft hyphen, the Scottish flag (tag characters): none may be refused.
+    const title = 'می\u200cخواهم 👨\u200d👩\u200d👧 שלום\u200f! Donau\u00addampfschiff 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    const body = 'An override \u202eeman\u202c, an isolate \u2067שלום\u2069 a joiner in ක්\u200dෂ and a word break in ขนม\u200bปัง.\n';
+    const file = storyFromBytes('content/harbour-bridge.md', new TextEncoder().encode(`---\ntitle: "${title}"\ntags: ["فارسی\u200cها"]\ndate: 2025-05-02\n---\n\n${body}`));
+
+    expect(file.messages.map((message) => message.reason)).toEqual([]);
+    expect(file.data.story?.title).toBe(title);
+    expect(file.data.story?.tags).toEqual(['فارسی\u200cها']);
+    expect(file.data.markdown).toContain(body);
+  });
 });
