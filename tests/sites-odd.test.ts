@@ -336,12 +336,32 @@ describe('odd but valid sites: hostile input that must build safely', () => {
     // Persian with zero-width non-joiners, an emoji family joined by zero-width joiners, Hebrew with a
     // right-to-left mark, a soft hyphen, the Scottish flag (tag characters): none may be refused.
     const title = 'می\u200cخواهم 👨\u200d👩\u200d👧 שלום\u200f! Donau\u00addampfschiff 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
-    const body = 'An override \u202eeman\u202c, an isolate \u2067שלום\u2069 a joiner in ක්\u200dෂ and a word break in ขนม\u200bปัง.\n';
+    const body = 'An override \u202eeman\u202c, an isolate \u2067שלום\u2069, a joiner in ක්\u200dෂ and a word break in ขนม\u200bปัง.\n';
     const file = storyFromBytes('content/harbour-bridge.md', new TextEncoder().encode(`---\ntitle: "${title}"\ntags: ["فارسی\u200cها"]\ndate: 2025-05-02\n---\n\n${body}`));
 
     expect(file.messages.map((message) => message.reason)).toEqual([]);
     expect(file.data.story?.title).toBe(title);
     expect(file.data.story?.tags).toEqual(['فارسی\u200cها']);
     expect(file.data.markdown).toContain(body);
+  });
+});
+
+describe('odd but valid sites: names that share a page', () => {
+  it('should warn at each spelling of a tag, section or author that shares another one\'s page, but not at case or spacing', async () => {
+    const result = await build({
+      'c.md': '---\ntitle: Learning C\ndate: 2025-05-01\nauthor: Ana Beltrán\nsection: Climate change\ntags: [C, programming]\n---\n\nBody.\n',
+      'cpp.md': '---\ntitle: Learning C++\ndate: 2025-05-02\nsection: climate-change\ntags: [C++, programming]\n---\n\nBody.\n',
+      'csharp.md': '---\ntitle: Learning C#\ndate: 2025-05-03\nauthor: Ana Beltran\ntags:\n  - c\n  - C#\n---\n\nBody.\n',
+    });
+
+    const fix = (first: string) => `if they are different, change this one's letters or digits (the address keeps only those, without accents), else write it "${first}"`;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `content/cpp.md:5:8  warning  The tag "C++" has the same page, /tag/c/, as the tag "C" of content/c.md, so their stories are listed together under one name; ${fix('C')}  (site/tag-spelling)\n` +
+        `content/csharp.md:4:9  warning  The author "Ana Beltran" has the same page, /author/ana-beltran/, as the author "Ana Beltrán" of content/c.md, so their stories are listed together under one name; ${fix('Ana Beltrán')}  (site/author-spelling)\n` +
+        `content/csharp.md:7:5  warning  The tag "C#" has the same page, /tag/c/, as the tag "C" of content/c.md, so their stories are listed together under one name; ${fix('C')}  (site/tag-spelling)\n`,
+    );
+    expect(result.stdout).toMatch(/, 3 warnings\.\n$/);
+    expect(await page(result.site, 'tag/c/index.html')).toContain('Learning C++');
   });
 });
