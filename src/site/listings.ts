@@ -116,8 +116,8 @@ export function createListings(stories: readonly PublishedStory[], pageSize: num
 
 /**
  * The spellings of a listing's name beyond its earliest one, each with the earliest story to use
- * it. Case and spacing do not count (`Climate change`, `climate-change`); anything else the slug
- * drops does, since it may be what tells two names apart (`C++`, `C#`, `C`; `Peña`, `Pena`).
+ * it. Case, accents and spacing do not count (`São Paulo`, `sao-paulo`: one name, typed two ways);
+ * a symbol the address leaves out does, since it may be what tells two names apart (`C++`, `C#`, `C`).
  */
 function spellingClashes(listing: Listing): SpellingClash[] {
   const firsts = new Map<string, { name: string; story: PublishedStory }>();
@@ -125,7 +125,7 @@ function spellingClashes(listing: Listing): SpellingClash[] {
   for (let index = listing.stories.length - 1; index >= 0; index--) {
     const story = listing.stories[index] as PublishedStory;
     for (const name of namesOf(story, listing)) {
-      const key = name.toLowerCase().replace(/[\s_\p{Pd}]+/gu, '-');
+      const key = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[\s_\p{Pd}]+/gu, '-');
       if (!firsts.has(key)) firsts.set(key, { name, story });
     }
   }

@@ -103,7 +103,7 @@ export function warnSpellingClashes(site: Site, cwd: string): void {
     const who = firstStory === story ? 'this story' : relative(cwd, firstStory.file.path);
     const reason =
       `The ${listing.kind} "${name}" has the same page, ${base}${listing.url}, as the ${listing.kind} "${first}" of ${who}, so their stories are listed together under one name; ` +
-      `if they are different, change this one's letters or digits (the address keeps only those, without accents), else write it "${first}"`;
+      `if they are different, change this one's letters or digits (the address keeps only those), else write it "${first}"`;
     warn(story.file, reason, fieldPlace(story.file.path, key, name, { column: true }), `site/${listing.kind}-spelling`);
   }
 }
