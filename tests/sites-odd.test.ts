@@ -282,15 +282,16 @@ describe('odd but valid sites: hostile input that must build safely', () => {
   });
 
   it('should build stories dated in the years 1000 and 9999 (the latter with --future)', async () => {
+    // The last second of 9999 in UTC; one second later is the year 10000 (tests/sites-invalid/date-in-the-year-10000-in-utc).
     const result = await safeBuild(
-      { 'old.md': story('', 'From the archive.\n').replace('2025-05-02', '1000-01-01'), 'far.md': story('').replace('2025-05-02', '9999-12-31T23:59:59-12:00').replace('Harbour bridge opens', 'Far future') },
+      { 'old.md': story('', 'From the archive.\n').replace('2025-05-02', '1000-01-01'), 'far.md': story('').replace('2025-05-02', '9999-12-31T11:59:59-12:00').replace('Harbour bridge opens', 'Far future') },
       {},
       ['--future'],
     );
 
     expect(result.build.stdout).toMatch(/^Built 2 stories/);
     expect(result.pages['old/index.html']).toContain('<time datetime="1000-01-01">');
-    expect(result.pages['far/index.html']).toContain('<time datetime="9999-12-31T23:59:59-12:00">');
+    expect(result.pages['far/index.html']).toContain('<time datetime="9999-12-31T11:59:59-12:00">');
   });
 
   it('should build lists and quotes nested 100 levels deep, the most a story may have', async () => {
@@ -329,5 +330,38 @@ describe('odd but valid sites: hostile input that must build safely', () => {
     expect(bytes(MAX_STORY_BYTES).length).toBe(2 * 2 ** 20);
     expect(rules(MAX_STORY_BYTES)).toEqual([]);
     expect(rules(MAX_STORY_BYTES + 1)).toEqual(['content/too-large']);
+  });
+
+  it('should keep the invisible characters writing needs in a headline, and every one in the body', () => {
+    // Persian with zero-width non-joiners, an emoji family joined by zero-width joiners, Hebrew with a
+    // right-to-left mark, a soft hyphen, the Scottish flag (tag characters): none may be refused.
+    const title = 'می\u200cخواهم 👨\u200d👩\u200d👧 שלום\u200f! Donau\u00addampfschiff 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    const body = 'An override \u202eeman\u202c, an isolate \u2067שלום\u2069, a joiner in ක්\u200dෂ and a word break in ขนม\u200bปัง.\n';
+    const file = storyFromBytes('content/harbour-bridge.md', new TextEncoder().encode(`---\ntitle: "${title}"\ntags: ["فارسی\u200cها"]\ndate: 2025-05-02\n---\n\n${body}`));
+
+    expect(file.messages.map((message) => message.reason)).toEqual([]);
+    expect(file.data.story?.title).toBe(title);
+    expect(file.data.story?.tags).toEqual(['فارسی\u200cها']);
+    expect(file.data.markdown).toContain(body);
+  });
+});
+
+describe('odd but valid sites: names that share a page', () => {
+  it('should warn at each spelling of a tag, section or author that shares another one\'s page, but not at case, accents or spacing', async () => {
+    const result = await build({
+      'c.md': '---\ntitle: Learning C\ndate: 2025-05-01\nauthor: Ana Beltrán\nsection: Science & Tech\ntags: [C, programming]\n---\n\nBody.\n',
+      'cpp.md': '---\ntitle: Learning C++\ndate: 2025-05-02\nauthor: ana beltran\nsection: Science and Tech\ntags: [C++, programming]\n---\n\nBody.\n',
+      'csharp.md': '---\ntitle: Learning C#\ndate: 2025-05-03\nauthor: Ana-Beltrán\ntags:\n  - c\n  - C#\n---\n\nBody.\n',
+    });
+
+    const fix = (first: string) => `if they are different, change this one's letters or digits (the address keeps only those), else write it "${first}"`;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `content/cpp.md:5:10  warning  The section "Science and Tech" has the same page, /section/science-and-tech/, as the section "Science & Tech" of content/c.md, so their stories are listed together under one name; ${fix('Science & Tech')}  (site/section-spelling)\n` +
+        `content/cpp.md:6:8  warning  The tag "C++" has the same page, /tag/c/, as the tag "C" of content/c.md, so their stories are listed together under one name; ${fix('C')}  (site/tag-spelling)\n` +
+        `content/csharp.md:7:5  warning  The tag "C#" has the same page, /tag/c/, as the tag "C" of content/c.md, so their stories are listed together under one name; ${fix('C')}  (site/tag-spelling)\n`,
+    );
+    expect(result.stdout).toMatch(/, 3 warnings\.\n$/);
+    expect(await page(result.site, 'tag/c/index.html')).toContain('Learning C++');
   });
 });

@@ -20,6 +20,20 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
+/**
+ * What a site address must not hold: a user name or password (published on every page with the
+ * canonical links), or a query or fragment (every page and asset link is the address plus a path,
+ * so `?x=1` would end up in the middle of each one). The secret itself is never repeated.
+ */
+function urlProblem(value: string, url: URL): string | undefined {
+  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(value)) {
+    return '`url` holds a user name or password (the part before @), which every page would publish';
+  }
+  const parts = [value.includes('?') && 'a query (?…)', value.includes('#') && 'a fragment (#…)'].filter(Boolean);
+  if (parts.length > 0) return `\`url\` holds ${parts.join(' and ')}, which would end up in the middle of every link made from it`;
+  return undefined;
+}
+
 export const configSchema = z.object({
   /** Site name, shown in the masthead and every `<title>`. Required. */
   title: z
@@ -39,7 +53,11 @@ export const configSchema = z.object({
     })
     .superRefine((value, context) => {
       const url = URL.canParse(value) ? new URL(value) : undefined;
-      if (url?.protocol === 'https:' || url?.protocol === 'http:') return;
+      if (url?.protocol === 'https:' || url?.protocol === 'http:') {
+        const problem = urlProblem(value, url);
+        if (problem) context.addIssue({ code: 'custom', message: `${problem}; write only the address: url: ${url.origin}${url.pathname}` });
+        return;
+      }
       context.addIssue({
         code: 'custom',
         message: url

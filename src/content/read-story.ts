@@ -6,6 +6,7 @@ import { VFile } from 'vfile';
 import type { BodyRef } from '../cache/body-packs.js';
 import { fail, type Place } from '../report/messages.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
+import { reportInvisible } from './invisible.js';
 import { slugFromText } from './slug.js';
 import { describeUnprintable, frontmatterSchema, SLUG, UNPRINTABLE, type StoryDate } from './story-schema.js';
 
@@ -95,7 +96,9 @@ export function storyFromBytes(path: string, bytes: Uint8Array): VFile {
   // Windows line endings would otherwise end up inside titles and the body HTML.
   text = text.replace(/\r\n?/g, '\n');
   file.value = text;
-  if (reportUnprintable(file, text)) return file;
+  // Both, so a pasted line with each kind is fixed in one go.
+  const unprintable = reportUnprintable(file, text);
+  if (reportInvisible(file, text) || unprintable) return file;
   parseStory(file, text);
   return file;
 }

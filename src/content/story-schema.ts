@@ -1,6 +1,7 @@
 // The frontmatter a story may carry. One schema gives both the `Frontmatter`
 // type and the error messages a writer sees, so the two cannot drift apart.
 import { z } from 'zod';
+import { describeInvisible, INVISIBLE } from './invisible.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
@@ -48,6 +49,9 @@ export function describeUnprintable(char: string): string {
 const printable = (field: string) => (value: string, context: z.RefinementCtx) => {
   const found = UNPRINTABLE.exec(value);
   if (found) context.addIssue({ code: 'custom', message: `\`${field}\` holds ${describeUnprintable(found[0])}, which no web page or feed may contain; remove it` });
+  // Written as a YAML escape ("\u202e"): the same character typed in is refused at its column (invisible.ts).
+  const invisible = found ? null : INVISIBLE.exec(value);
+  if (invisible) context.addIssue({ code: 'custom', message: `\`${field}\` holds ${describeInvisible(invisible[0])}; remove it` });
 };
 
 /** What YAML's explicit tags (`!!binary`, `!!timestamp`, `!!set`, `!!omap`) turn a value into. */
@@ -83,6 +87,7 @@ const text = (field: string, example: string) =>
 
 /** No story is older than this: a year such as 0025 is a typo for 2025, not an archive. */
 const FIRST_YEAR = 1000;
+const LAST_YEAR = 9999;
 
 const date = (field: string) =>
   z
@@ -96,7 +101,12 @@ const date = (field: string) =>
       const parsed = parseStoryDate(value.trim());
       const year = /^[+-]?(\d+)-\d\d-\d\d(?:T|$)/.exec(value.trim())?.[1];
       if (year !== undefined && (year.length !== 4 || Number(year) < FIRST_YEAR)) {
-        context.addIssue({ code: 'custom', message: `Expected \`${field}\` to be in the years ${FIRST_YEAR} to 9999, got "${value}"; check the year` });
+        context.addIssue({ code: 'custom', message: `Expected \`${field}\` to be in the years ${FIRST_YEAR} to ${LAST_YEAR}, got "${value}"; check the year` });
+        return z.NEVER;
+      }
+      // Feeds and sitemaps give dates in UTC, where 9999-12-31T23:59:59-12:00 is in the year 10000 (`+010000-…`, which no reader takes).
+      if (parsed && new Date(parsed.time).getUTCFullYear() > LAST_YEAR) {
+        context.addIssue({ code: 'custom', message: `Expected \`${field}\` to be in the years ${FIRST_YEAR} to ${LAST_YEAR}, got "${value}", which is in the year ${LAST_YEAR + 1} in UTC; check the date and its offset` });
         return z.NEVER;
       }
       if (parsed) return parsed;
@@ -141,10 +151,16 @@ export const frontmatterSchema = z.object({
       z
         .string({ error: 'Expected each alias to be an old URL path such as old-slug or /2019/05/old-story.html' })
         .transform((alias) => alias.trim().replace(/^\/+|\/+$/g, ''))
-        .refine(
-          (alias) => alias !== '' && alias.split('/').every((part) => /^[A-Za-z0-9._~-]+$/.test(part) && !/^\.+$/.test(part)),
-          'Expected each alias to be a path on this site such as old-slug or /2019/05/old-story.html (letters, digits, - . _ ~ and /)',
-        ),
+        .superRefine((alias, context) => {
+          const parts = alias.split('/');
+          if (alias === '' || !parts.every((part) => /^[A-Za-z0-9._~-]+$/.test(part) && !/^\.+$/.test(part))) {
+            context.addIssue({ code: 'custom', message: 'Expected each alias to be a path on this site such as old-slug or /2019/05/old-story.html (letters, digits, - . _ ~ and /)' });
+            return;
+          }
+          // A dot-folder or dot-file in the output (.git/config, .htaccess, .well-known/…) is one the server hides, or reads as its own settings.
+          const hidden = parts.find((part) => part.startsWith('.'));
+          if (hidden) context.addIssue({ code: 'custom', message: `The alias "${alias}" has a part starting with a dot, "${hidden}": web servers hide such paths or read them as their own settings, so no reader would reach it; remove it from \`aliases\`` });
+        }),
       { error: 'Expected `aliases` to be a list of old URLs, e.g. aliases: [old-slug]' },
     )
     .default([]),

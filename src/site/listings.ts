@@ -44,6 +44,18 @@ export interface Listings {
   pages: ListPage[];
   /** Each listing by `kind/slug`, for `findListing`. */
   index: Map<string, Listing>;
+  /** Names that share a listing but are spelt differently beyond case and spacing (`C++` and `C`), for a warning. */
+  clashes: SpellingClash[];
+}
+
+/** A name whose listing was first made by another spelling: `story` is the earliest to spell it `name`. */
+export interface SpellingClash {
+  listing: Listing;
+  name: string;
+  story: PublishedStory;
+  /** The spelling of the listing's earliest story, and that story. */
+  first: string;
+  firstStory: PublishedStory;
 }
 
 /** The section, tag or author page run a story's `name` belongs to. */
@@ -75,12 +87,15 @@ export const LISTING_FOLDERS = ['page', 'section', 'tag', 'author'] as const;
 export function createListings(stories: readonly PublishedStory[], pageSize: number, homeName: string): Listings {
   const home: Listing = { kind: 'home', name: homeName, url: '', stories: stories as PublishedStory[] };
   const groups = { section: new Map<string, Listing>(), tag: new Map<string, Listing>(), author: new Map<string, Listing>() };
+  // Listings named in more than one spelling: few, and only these are looked at again.
+  const spelt = new Set<Listing>();
   const add = (kind: 'section' | 'tag' | 'author', name: string | undefined, story: PublishedStory) => {
     if (!name) return;
     const slug = listingSlug(name);
     if (!slug) return;
     let listing = groups[kind].get(slug);
     if (!listing) groups[kind].set(slug, (listing = { kind, name, url: `${kind}/${slug}/`, stories: [] }));
+    else if (name !== listing.name) spelt.add(listing);
     // A story tagged twice in spellings that slug alike is listed once.
     if (listing.stories.at(-1) !== story) listing.stories.push(story);
   };
@@ -96,7 +111,32 @@ export function createListings(stories: readonly PublishedStory[], pageSize: num
   const pages = [home, ...sections, ...tags, ...authors].flatMap((listing) => paginate(listing, pageSize));
   const index = new Map<string, Listing>();
   for (const kind of ['section', 'tag', 'author'] as const) for (const [slug, listing] of groups[kind]) index.set(`${kind}/${slug}`, listing);
-  return { home, sections, tags, authors, pages, index };
+  return { home, sections, tags, authors, pages, index, clashes: [...spelt].flatMap(spellingClashes) };
+}
+
+/**
+ * The spellings of a listing's name beyond its earliest one, each with the earliest story to use
+ * it. Case, accents and spacing do not count (`São Paulo`, `sao-paulo`: one name, typed two ways);
+ * a symbol the address leaves out does, since it may be what tells two names apart (`C++`, `C#`, `C`).
+ */
+function spellingClashes(listing: Listing): SpellingClash[] {
+  const firsts = new Map<string, { name: string; story: PublishedStory }>();
+  // Oldest first: a listing holds its stories newest first.
+  for (let index = listing.stories.length - 1; index >= 0; index--) {
+    const story = listing.stories[index] as PublishedStory;
+    for (const name of namesOf(story, listing)) {
+      const key = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[\s_\p{Pd}]+/gu, '-');
+      if (!firsts.has(key)) firsts.set(key, { name, story });
+    }
+  }
+  const [first, ...others] = firsts.values();
+  if (!first) return [];
+  return others.map(({ name, story }) => ({ listing, name, story, first: first.name, firstStory: first.story }));
+}
+
+function namesOf(story: PublishedStory, listing: Listing): string[] {
+  const names: ReadonlyArray<string | undefined> = listing.kind === 'tag' ? story.tags : listing.kind === 'section' ? [story.section] : listing.kind === 'author' ? [story.author] : [];
+  return names.filter((name): name is string => name !== undefined && `${listing.kind}/${listingSlug(name)}/` === listing.url);
 }
 
 /**
@@ -127,7 +167,9 @@ export function updateListings(previous: Listings, replaced: ReadonlyMap<Publish
   });
   const index = new Map<string, Listing>();
   for (const [key, listing] of previous.index) index.set(key, listingOf(listing));
+  const current = (story: PublishedStory) => replaced.get(story) ?? story;
   return {
+    clashes: previous.clashes.map((clash) => ({ ...clash, listing: listingOf(clash.listing), story: current(clash.story), firstStory: current(clash.firstStory) })),
     home: listingOf(previous.home),
     sections: previous.sections.map(listingOf),
     tags: previous.tags.map(listingOf),

@@ -1,13 +1,14 @@
 // Stage 4: the site model. Which stories are published, in what order, at which
 // URLs, and what each page lists — decided once here, so templates, link checks
 // and incremental builds all read the same answer.
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { VFile } from 'vfile';
 import type { SiteConfig } from '../config/config.js';
+import { fieldPlace } from '../content/field-place.js';
 import type { Story } from '../content/read-story.js';
 import { parseStoryDate } from '../content/story-schema.js';
-import { fail } from '../report/messages.js';
+import { warn } from '../report/messages.js';
+import { createClaims, redirectPath } from './claims.js';
 import { createListings, LISTING_FOLDERS, type Listings } from './listings.js';
 import type { PublishedStory } from './published-story.js';
 
@@ -56,27 +57,7 @@ export function isReservedPath(segment: string): boolean {
 }
 
 export function createSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions): Site {
-  // Keyed by the file each URL is written to, so `foo` and `foo/index.html` are seen to clash.
-  const owners = new Map<string, VFile>();
-  const claim = (file: VFile, path: string, what: 'slug' | 'alias'): boolean => {
-    const reserved = isReservedPath(what === 'slug' ? path : (path.split('/')[0] ?? ''));
-    const output = what === 'slug' ? `${path}/index.html` : redirectPath(path);
-    const owner = owners.get(output);
-    if (!reserved && !owner) {
-      owners.set(output, file);
-      return true;
-    }
-    const place = { line: lineOf(file, what === 'slug' ? 'slug' : 'aliases'), column: 1 };
-    if (reserved) {
-      const fix = what === 'slug' ? `set another with slug: ${path}-story` : 'remove it from `aliases`';
-      fail(file, `The ${what} "${path}" is reserved for the site's own files; ${fix}`, place, `site/reserved-${what}`);
-    } else {
-      const who = owner === file ? 'this story' : relative(options.cwd, owner?.path ?? '');
-      const fix = what === 'slug' ? `give this story its own with a line such as slug: ${path}-2` : 'remove it from `aliases`';
-      fail(file, `The ${what} "${path}" is already used by ${who}; ${fix}`, place, `site/duplicate-${what}`);
-    }
-    return false;
-  };
+  const claim = createClaims(options.cwd, (path, what) => isReservedPath(what === 'slug' ? path : (path.split('/')[0] ?? '')));
 
   const published: PublishedStory[] = [];
   const held: Site['held'] = new Map();
@@ -106,12 +87,25 @@ export function createSite(config: SiteConfig, files: readonly VFile[], options:
 
   const stories = sortNewestFirst(published);
   redirects.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { config, stories, redirects, held, listings: createListings(stories, config.page_size, config.title) };
+  const site = { config, stories, redirects, held, listings: createListings(stories, config.page_size, config.title) };
+  warnSpellingClashes(site, options.cwd);
+  return site;
 }
 
-/** Where the redirect page for an old URL is written: as it is for `…/old.html`, else `…/index.html`. */
-function redirectPath(alias: string): string {
-  return /\.html?$/.test(alias) ? alias : `${alias}/index.html`;
+/**
+ * A warning at each name that shares its section, tag or author page with another spelling;
+ * a model updated in place (update-site.ts) warns again, as its files came back without it.
+ */
+export function warnSpellingClashes(site: Site, cwd: string): void {
+  const base = new URL(site.config.url).pathname;
+  for (const { listing, name, story, first, firstStory } of site.listings.clashes) {
+    const key = listing.kind === 'tag' ? 'tags' : listing.kind;
+    const who = firstStory === story ? 'this story' : relative(cwd, firstStory.file.path);
+    const reason =
+      `The ${listing.kind} "${name}" has the same page, ${base}${listing.url}, as the ${listing.kind} "${first}" of ${who}, so their stories are listed together under one name; ` +
+      `if they are different, change this one's letters or digits (the address keeps only those), else write it "${first}"`;
+    warn(story.file, reason, fieldPlace(story.file.path, key, name, { column: true }), `site/${listing.kind}-spelling`);
+  }
 }
 
 /**
@@ -156,11 +150,4 @@ export function updatedOf(story: Story, file: VFile, config: SiteConfig, options
   const fromGit = config.updated_from_git ? options.gitDates.get(file.path) : undefined;
   const updated = story.updated ?? (fromGit ? parseStoryDate(fromGit) : undefined);
   return updated && updated.time > story.date.time ? updated : undefined;
-}
-
-function lineOf(file: VFile, key: string): number {
-  // The story's text left memory with the Markdown stage; only a problem like this one needs it again.
-  const text = readFileSync(file.path, { encoding: 'utf8', flag: 'r' });
-  const match = new RegExp(`^${key}\\s*:`, 'm').exec(text);
-  return match ? text.slice(0, match.index).split('\n').length : 1;
 }

@@ -12,7 +12,7 @@ import { lastCommitDates, type GitDates } from '../content/git-dates.js';
 import type { Story } from '../content/read-story.js';
 import { warn } from '../report/messages.js';
 import { createListings, updateListings } from './listings.js';
-import { createSite, publish, type PublishedStory, type PublishOptions, type Site } from './model.js';
+import { createSite, publish, warnSpellingClashes, type PublishedStory, type PublishOptions, type Site } from './model.js';
 
 /** What the model step keeps from one build for the next. */
 export interface SiteMemo {
@@ -61,7 +61,9 @@ export interface SiteSnapshot {
 
 export function buildSite(config: SiteConfig, files: readonly VFile[], options: PublishOptions, previous: SiteSnapshot | undefined) {
   const settings = JSON.stringify([config, options.drafts, options.future]);
-  const snapshot = (previous && update(previous, config, files, options, settings)) ?? build(config, files, options, settings);
+  const updated = previous && update(previous, config, files, options, settings);
+  if (updated) warnSpellingClashes(updated.site, options.cwd);
+  const snapshot = updated ?? build(config, files, options, settings);
   return { site: snapshot.site, snapshot };
 }
 
