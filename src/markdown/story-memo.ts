@@ -75,11 +75,15 @@ export function cacheNotes(memo: StoryMemo): VFile[] {
   return memo.notes && memo.notes.messages.length > 0 ? [memo.notes] : [];
 }
 
-/** The first problem a build has with the cache is what it warns of: the others would only say it again. */
+/**
+ * The machine's first problem with the cache in a build is what it warns of: the others would
+ * only say it again. Something else in the way (a file where the folder should be) goes
+ * unsaid, as a cache deleted at any time does: the build is the same without it.
+ */
 function cacheWarning(memo: StoryMemo, problem: unknown, path?: string): void {
   const notes = memo.notes;
-  if (!notes || notes.messages.length > 0) return;
   const why = typeof problem === 'string' ? problem : whatFailed(problem, { path: (problem as NodeJS.ErrnoException).path ?? path });
+  if (!notes || notes.messages.length > 0 || why === undefined) return;
   warn(notes, `The cache could not be written: ${why}; this build went on without it, so the next one starts cold. Fix that, or pass --no-cache`, undefined, 'cache/unwritable');
 }
 

@@ -62,10 +62,10 @@ export function systemFailure(error: unknown, options: Where = {}): EnvironmentE
   return new EnvironmentError(`Cannot ${described.doing} ${described.path}: ${described.cause}; ${described.fix}`, { cause: error });
 }
 
-/** `the disk is full (ENOSPC) at .broadsheet-cache/bodies`, for a warning; any other error, its message. */
-export function whatFailed(error: unknown, options: Where = {}): string {
+/** `the disk is full (ENOSPC) at .broadsheet-cache/bodies`, for a warning; undefined when the error is not the machine's. */
+export function whatFailed(error: unknown, options: Where = {}): string | undefined {
   const described = describeSystemError(error, options);
-  return described ? `${described.cause} at ${described.path}` : error instanceof Error ? error.message : String(error);
+  return described && `${described.cause} at ${described.path}`;
 }
 
 /** For `.catch()`: throw `error` as an EnvironmentError when it is the machine's, else as it is. */
