@@ -82,7 +82,7 @@ export function cacheNotes(memo: StoryMemo): VFile[] {
  */
 function cacheWarning(memo: StoryMemo, problem: unknown, path?: string): void {
   const notes = memo.notes;
-  const why = typeof problem === 'string' ? problem : whatFailed(problem, { path: (problem as NodeJS.ErrnoException).path ?? path });
+  const why = typeof problem === 'string' ? problem : whatFailed(problem, { path: (problem as NodeJS.ErrnoException | undefined)?.path ?? path });
   if (!notes || notes.messages.length > 0 || why === undefined) return;
   warn(notes, `The cache could not be written: ${why}; this build went on without it, so the next one starts cold. Fix that, or pass --no-cache`, undefined, 'cache/unwritable');
 }
