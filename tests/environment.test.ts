@@ -162,6 +162,18 @@ describe('files the user may not read or write', () => {
     });
   });
 
+  // Walking the content folder has no boundary of its own that converts: this is main.ts's last resort.
+  it.concurrent('should name a folder of stories it may not read', async () => {
+    const root = await nobodysSite();
+    const folder = join(root, 'content', 'city');
+    await mkdir(folder, { mode: 0o000 });
+    expect(await cli(['build'], root, { uid: NOBODY })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `broadsheet: Cannot read ${folder}: permission denied (EACCES); let the user running Broadsheet read it (chmod a+r ${folder}, and a+x on the folders above it)\n`,
+    });
+  });
+
   it.concurrent('should name an output folder it may not write in', async () => {
     const root = await nobodysSite();
     // Root's, and only readable by others.
