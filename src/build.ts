@@ -10,6 +10,7 @@ import { closeBuildCache, createBuildCache, openBuildCache, type BuildCache } fr
 import { resolvePaths, type BuildOptions, type BuildResult, type SitePaths } from './build-options.js';
 import { loadContent, reported } from './markdown/load-content.js';
 import { markdownOptions } from './markdown/settings.js';
+import { cacheNotes } from './markdown/story-memo.js';
 import { planOutputs } from './outputs/plan.js';
 import { discard, writeOutputs } from './outputs/write.js';
 import { prepare } from './render/prepare.js';
@@ -51,7 +52,7 @@ async function run(options: BuildOptions, paths: SitePaths, cache: BuildCache): 
   });
   const model = config && (await modelSite(config, configFile, stories, paths.content, modelOptions(options, paths), cache.site));
 
-  const files = () => withMessages([configFile], stories, templates.files());
+  const files = () => withMessages([configFile], stories, templates.files(), cacheNotes(cache.stories));
   const result = (ok: boolean, more: Partial<BuildResult> = {}): BuildResult => {
     const reporting = files();
     reported(cache.stories, reporting);

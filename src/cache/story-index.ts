@@ -5,13 +5,14 @@
 // only those that did. It is named by nothing but its folder: an index from another
 // version of Broadsheet or for another content folder, or one that fails its
 // checksum, is ignored and the build is cold. Deleting it at any time is safe.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { packStory, unpackStory, type PackedStory } from './story-transfer.js';
 import type { VFile } from 'vfile';
 import { codeVersion } from './code-version.js';
 import { sha1 } from '../support/hash.js';
+import { makeFolder } from '../support/make-folder.js';
 
 export interface CachedStory {
   /** Hash of the file's bytes. */
@@ -27,7 +28,7 @@ export interface CachedStory {
 /** Where the CLI keeps the cache, under the site root, unless told otherwise. */
 export const CACHE_FOLDER = '.broadsheet-cache';
 
-const FILE = 'index.v8';
+export const INDEX_FILE = 'index.v8';
 /** Bumped when the shape of an entry changes. */
 const FORMAT = 2;
 
@@ -46,7 +47,7 @@ export async function loadStoryIndex(dir: string, contentDir: string): Promise<{
   const none = { stories, settings: undefined };
   let saved: Saved;
   try {
-    const bytes = await readFile(join(dir, FILE));
+    const bytes = await readFile(join(dir, INDEX_FILE));
     const payload = bytes.subarray(20);
     if (!sha1(payload).equals(bytes.subarray(0, 20))) return none;
     saved = deserialize(payload) as Saved;
@@ -60,23 +61,29 @@ export async function loadStoryIndex(dir: string, contentDir: string): Promise<{
   return { stories, settings: saved.settings };
 }
 
-export async function saveStoryIndex(dir: string, contentDir: string, stories: ReadonlyMap<string, CachedStory>, settings: string | undefined): Promise<void> {
+/** Returns why the index could not be written, if it could not: the build goes on, and the next one starts cold. */
+export async function saveStoryIndex(dir: string, contentDir: string, stories: ReadonlyMap<string, CachedStory>, settings: string | undefined): Promise<unknown> {
   const saved: Saved = {
     format: FORMAT,
     version: await codeVersion(),
     contentDir,
     settings,
-    stories: [...stories].map(([path, story]) => [path, story.hash, story.signature, packStory(story.file, { messages: story.ownMessages }).packed]),
+    // A body held in memory (its pack could not be written) is not saved: that story is rendered again next time.
+    stories: [...stories]
+      .filter(([, story]) => story.file.data.body?.html === undefined)
+      .map(([path, story]) => [path, story.hash, story.signature, packStory(story.file, { messages: story.ownMessages }).packed]),
   };
   const payload = serialize(saved);
   const checksum = sha1(payload);
-  const temporary = join(dir, `${FILE}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  const temporary = join(dir, `${INDEX_FILE}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolder(dir);
     await writeFile(temporary, Buffer.concat([checksum, payload]));
-    await rename(temporary, join(dir, FILE));
-  } catch {
+    await rename(temporary, join(dir, INDEX_FILE));
+    return undefined;
+  } catch (error) {
     // A full or read-only disk costs the next run its head start, not this build.
     await rm(temporary, { force: true }).catch(() => {});
+    return error;
   }
 }

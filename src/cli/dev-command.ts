@@ -1,10 +1,10 @@
 // `broadsheet dev`: start the session, report each rebuild, stop on Ctrl-C.
 import { join, resolve } from 'node:path';
-import { UsageError } from '../report/errors.js';
+import { EnvironmentError, UsageError } from '../report/errors.js';
 import { formatMessages } from '../report/messages.js';
 import { CACHE_FOLDER } from '../cache/story-index.js';
 import { startDevSession } from '../dev/dev-session.js';
-import { plural, printMessages, tally, type Io } from './io.js';
+import { onOutputClosed, plural, printMessages, tally, type Io } from './io.js';
 import type { ParsedOptions } from './options.js';
 
 export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal = shutdownSignal()): Promise<number> {
@@ -33,6 +33,7 @@ export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal
       onCrash(error) {
         // A content folder deleted or moved away mid-session: the writer's to fix, not a bug.
         if (error instanceof UsageError) io.stderr(`${error.message}; still serving the last good build. Put it back to rebuild.\n`);
+        else if (error instanceof EnvironmentError) io.stderr(`broadsheet: ${error.message}; still serving the last good build.\n`);
         else io.stderr(`broadsheet: internal error during rebuild: ${error.message}\n`);
       },
     });
@@ -41,13 +42,15 @@ export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal
     throw error;
   }
   io.stdout(`Serving ${session.url} — watching for changes. Press Ctrl-C to stop.\n`);
-  await new Promise<void>((stop) => signal.addEventListener('abort', () => stop(), { once: true }));
+  if (!signal.aborted) await new Promise<void>((stop) => signal.addEventListener('abort', () => stop(), { once: true }));
   await session.close();
   return 0;
 }
 
+/** Ctrl-C, a kill, or the end of the pipe dev prints into (`dev | head`). */
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
   for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => controller.abort());
+  onOutputClosed(() => controller.abort());
   return controller.signal;
 }

@@ -10,9 +10,40 @@ export interface Io {
   cwd: string;
 }
 
+/**
+ * A stream closed by its reader (`broadsheet build | true`, `dev | head`) fails its writes
+ * with EPIPE, which unheard is a crash with a stack trace: it is heard here, and from then
+ * on that stream is written no more. `dev` stops, as a command piped into `head` does
+ * (onOutputClosed); a build finishes, and exits as it would have.
+ */
+function guarded(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  let heard = false;
+  return (text) => {
+    if (!open) return;
+    if (!heard) {
+      heard = true;
+      // Any failure of the terminal or pipe ends that stream alike: there is no one left to tell.
+      stream.on('error', () => {
+        if (!open) return;
+        open = false;
+        for (const listener of closedListeners) listener();
+      });
+    }
+    stream.write(text);
+  };
+}
+
+const closedListeners: Array<() => void> = [];
+
+/** `listener` is called once stdout or stderr is closed by its reader. */
+export function onOutputClosed(listener: () => void): void {
+  closedListeners.push(listener);
+}
+
 export const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: guarded(process.stdout),
+  stderr: guarded(process.stderr),
   isTTY: process.stderr.isTTY === true,
   cwd: process.cwd(),
 };

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { EnvironmentError, UsageError } from '../report/errors.js';
+import { systemFailure } from '../report/system-errors.js';
 import { runBuild, runCheck } from './build-command.js';
 import { runDev } from './dev-command.js';
 import { processIo, type Io } from './io.js';
@@ -78,8 +79,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     }
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error.message);
-    if (error instanceof EnvironmentError) {
-      io.stderr(`broadsheet: ${error.message}\n`);
+    // Last resort, for a system call no boundary converted (each should): a full disk or a
+    // refused permission is the machine's whatever code made the call, and the user can act on
+    // it. Only such codes (system-errors.ts) are taken; ENOENT, EEXIST, EISDIR and the like can
+    // come of Broadsheet's own mistakes, so they stay bugs.
+    const plain = error instanceof EnvironmentError ? error : systemFailure(error);
+    if (plain) {
+      io.stderr(`broadsheet: ${plain.message}\n`);
       return 1;
     }
     io.stderr(`broadsheet: internal error: ${(error as Error).message}\n`);

@@ -2,7 +2,7 @@
 import { join, relative, resolve } from 'node:path';
 import { UsageError } from '../report/errors.js';
 import { loadConfig } from '../config/config.js';
-import { newStory, StoryExistsError } from '../content/new-story.js';
+import { MAX_SLUG, newStory, StoryExistsError } from '../content/new-story.js';
 import { printMessages, type Io } from './io.js';
 import type { ParsedOptions } from './options.js';
 
@@ -16,7 +16,8 @@ export async function runNew(io: Io, options: ParsedOptions, words: string[]): P
     return 1;
   }
   try {
-    const path = await newStory({ contentDir: resolve(io.cwd, options.content ?? join(root, 'content')), title, now: new Date(), author: config.author });
+    const { path, shortened } = await newStory({ contentDir: resolve(io.cwd, options.content ?? join(root, 'content')), title, now: new Date(), author: config.author });
+    if (shortened) io.stderr(`broadsheet: the headline is long, so its file name is cut at a word to ${MAX_SLUG} characters or fewer; the headline is whole in the story (rename the file for another address)\n`);
     io.stdout(`${relative(io.cwd, path)}\n`);
     return 0;
   } catch (error) {

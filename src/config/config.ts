@@ -7,6 +7,7 @@ import { VFile } from 'vfile';
 import { z } from 'zod';
 import { parseEmbedHost } from '../markdown/embeds.js';
 import { fail } from '../report/messages.js';
+import { describeSystemError } from '../report/system-errors.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
 
 export const CONFIG_FILE = 'broadsheet.yaml';
@@ -168,8 +169,11 @@ export async function loadConfig(root: string): Promise<{ file: VFile; config: S
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    fail(file, `No ${CONFIG_FILE} in the site folder; create one with at least \`title:\` and \`url:\``, undefined, 'config/missing');
+  } catch (error) {
+    // Only a file that is not there is missing: one that cannot be read says why.
+    const unreadable = (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : describeSystemError(error, { path: CONFIG_FILE, doing: 'read' });
+    if (unreadable) fail(file, `Cannot read ${CONFIG_FILE}: ${unreadable.cause}; ${unreadable.fix}`, undefined, 'config/unreadable');
+    else fail(file, `No ${CONFIG_FILE} in the site folder; create one with at least \`title:\` and \`url:\``, undefined, 'config/missing');
     return { file, config: undefined };
   }
   file.value = text;

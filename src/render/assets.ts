@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, posix, relative, sep } from 'node:path';
 import { imageSize } from 'image-size';
+import { noFolder, rethrowSystemError } from '../report/system-errors.js';
 import { hash } from '../support/hash.js';
 import type { OutputFile } from '../support/output-file.js';
 
@@ -33,13 +34,13 @@ const CSS_URL = /url\(\s*(['"]?)([^'")\s]+)\1\s*\)|(@import\s+)(['"])([^'"]+)\4/
 
 export async function readAssets(templatesDir: string): Promise<Assets> {
   const dir = join(templatesDir, 'assets');
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(noFolder).catch(rethrowSystemError({ doing: 'read' }));
   const names = entries
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
     .sort();
   const sources = new Map<string, Uint8Array>();
-  for (const name of names) sources.set(name, await readFile(join(dir, name)));
+  for (const name of names) sources.set(name, await readFile(join(dir, name)).catch(rethrowSystemError({ doing: 'read' })));
 
   const byName = new Map<string, Asset>();
   const files: OutputFile[] = [];

@@ -9,6 +9,8 @@ import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { VFile } from 'vfile';
 import { hash } from '../support/hash.js';
 import { fail } from '../report/messages.js';
+import { noFolder, rethrowSystemError } from '../report/system-errors.js';
+import { LIMITS, LIMIT_REASONS } from './template-limits.js';
 
 /** The page templates a site must have, by file name under `templates/`: a story, the home page, and every other list page. */
 export const PAGE_TEMPLATES = ['article', 'index', 'list'] as const;
@@ -46,6 +48,7 @@ export interface Templates {
 
 export async function loadTemplates(dir: string, cwd: string): Promise<Templates> {
   const liquid = new Liquid({
+    ...LIMITS,
     root: dir,
     partials: join(dir, 'partials'),
     layouts: join(dir, 'layouts'),
@@ -59,7 +62,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
   });
   let assetUrl = (name: string): string => name;
   liquid.registerFilter('asset_url', (name: unknown) => assetUrl(String(name)));
-  const sources = await readTemplates(dir);
+  const sources = await readTemplates(dir).catch(rethrowSystemError({ cwd, doing: 'read' }));
   const files = new Map<string, VFile>();
   const fileFor = (path: string): VFile => {
     let file = files.get(path);
@@ -120,7 +123,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
  * layout an error is in, but its token carries the text it was read from.
  */
 async function readTemplates(dir: string): Promise<{ key: string; byText: Map<string, string> }> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(noFolder);
   const paths = entries
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
@@ -141,7 +144,8 @@ function describe(error: unknown, fallbackPath: string, context: { view: object 
   let inner = error;
   while (inner instanceof LiquidError && inner.originalError instanceof LiquidError) inner = inner.originalError;
   if (!(inner instanceof LiquidError)) {
-    return { reason: `Template failed: ${(inner as Error).message}`, place: undefined, file: fallbackPath };
+    const message = (inner as Error).message;
+    return { reason: LIMIT_REASONS[message] ?? `Template failed: ${message}`, place: undefined, file: fallbackPath };
   }
   const file = inner.token.file ?? context.sources.get(inner.token.input) ?? fallbackPath;
   const [line = 1, column = 1] = inner.token.getPosition();
@@ -149,6 +153,8 @@ function describe(error: unknown, fallbackPath: string, context: { view: object 
   if (unclosed) return { reason: `This tag is never closed; end it with \`${unclosed.close}\``, place: unclosed.place, file };
 
   const message = inner.message.replace(/, (file|line|col):.*$/s, '');
+  const limit = LIMIT_REASONS[message];
+  if (limit) return { reason: limit, place: { line, column }, file };
   const missing = /^ENOENT: Failed to lookup "([^"]+)" in "([^"]+)"/.exec(message);
   if (missing) {
     const [, name, folder = ''] = missing;

@@ -8,6 +8,7 @@
 // truth about its folder, whatever moment a build was killed at.
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { systemFailure } from '../report/system-errors.js';
 import { hash } from '../support/hash.js';
 import { basename, dirname, join } from 'node:path';
 
@@ -83,8 +84,13 @@ export async function writeManifest(layout: Layout, side: Side, manifest: Manife
   const files = [...manifest.files].map(([path, entry]) => [path, entry.key, entry.hash, entry.size, entry.mtimeMs, entry.ino]);
   const text = JSON.stringify({ format: FORMAT, root: manifest.root, files, folders: [...manifest.folders] });
   const temporary = `${layout.manifestPath(side)}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, layout.manifestPath(side));
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, layout.manifestPath(side));
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw systemFailure(error, { path: layout.manifestPath(side), doing: 'write' }) ?? error;
+  }
 }
 
 export async function forgetManifest(layout: Layout, side: Side): Promise<void> {

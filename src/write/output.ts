@@ -22,8 +22,10 @@
 // and a stray file forces the swap that removes it. An output folder Broadsheet did
 // not make (an older version's, or a copy) is read byte by byte instead, never
 // through a symbolic link, and becomes the spare on the first swap.
-import { lstat, mkdir, rmdir } from 'node:fs/promises';
+import { lstat, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemFailure } from '../report/system-errors.js';
+import { makeFolder } from '../support/make-folder.js';
 import { lock } from './lock.js';
 import { layoutOf, readManifest, verify, type Layout, type LayoutKind, type Manifest, type Side } from './builds.js';
 import { locate, recover, type Manifests } from './layouts.js';
@@ -56,38 +58,68 @@ export function openOutput(out: string, options: OutputOptions = {}): Output {
   const persist = options.persist ?? true;
   // Within one process (dev) the manifests are known exactly and never read back.
   let known: Known | undefined;
-  return {
+  const output: Output = {
     dir: layout.kind === 'releases' ? join(out, 'current') : out,
     async begin() {
-      const made = (await lstat(layout.dir).catch(() => undefined)) === undefined;
-      await mkdir(layout.dir, { recursive: true });
-      const locked = await lock(layout);
-      // A first build that fails leaves nothing behind, not even an empty folder.
-      const release = async () => {
-        await locked();
-        if (made) await rmdir(layout.dir).catch(() => {});
-      };
       try {
-        const manifests = manifestSource(layout, known, persist);
-        await recover(layout, manifests);
-        const arrangement = await locate(layout, manifests);
-        const { current } = arrangement;
-        const mine = known && known.side === current.side ? known : undefined;
-        let live: Manifest | undefined;
-        let stray = false;
-        let refreshed = false;
-        // What this process wrote itself it knows exactly (dev's private folder); a manifest read back is checked first.
-        if (mine) live = mine.live;
-        else if (current.root && current.manifest) ({ manifest: live, stray, refreshed } = verify(current.root, current.manifest));
-        const spare = arrangement.spare.manifest;
-        const stale = mine && spare ? mine.stale : undefined;
-        const state = { layout, arrangement, side: current.side, spareSide: arrangement.spare.side, live, stray, refreshed, spare, stale, transform: options.transformHtml, persist };
-        return startWrite(state, release, (next) => (known = next));
+        return told(await start());
       } catch (error) {
-        await release();
-        throw error;
+        throw writeFailure(error);
       }
     },
+  };
+
+  async function start(): Promise<OutputWrite> {
+    const made = (await lstat(layout.dir).catch(() => undefined)) === undefined;
+    await makeFolder(layout.dir);
+    const locked = await lock(layout);
+    // A first build that fails leaves nothing behind, not even an empty folder.
+    const release = async () => {
+      await locked();
+      if (made) await rmdir(layout.dir).catch(() => {});
+    };
+    try {
+      const manifests = manifestSource(layout, known, persist);
+      await recover(layout, manifests);
+      const arrangement = await locate(layout, manifests);
+      const { current } = arrangement;
+      const mine = known && known.side === current.side ? known : undefined;
+      let live: Manifest | undefined;
+      let stray = false;
+      let refreshed = false;
+      // What this process wrote itself it knows exactly (dev's private folder); a manifest read back is checked first.
+      if (mine) live = mine.live;
+      else if (current.root && current.manifest) ({ manifest: live, stray, refreshed } = verify(current.root, current.manifest));
+      const spare = arrangement.spare.manifest;
+      const stale = mine && spare ? mine.stale : undefined;
+      const state = { layout, arrangement, side: current.side, spareSide: arrangement.spare.side, live, stray, refreshed, spare, stale, transform: options.transformHtml, persist };
+      return await startWrite(state, release, (next) => (known = next));
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+  return output;
+}
+
+/**
+ * A full disk, a read-only or permission-denied folder, said plainly with its path (exit 1)
+ * rather than as Broadsheet's bug: what the calls below (renames, folders, links) did not
+ * say themselves, as writing a file does (spare-build.ts, builds.ts, lock.ts).
+ */
+function writeFailure(error: unknown): unknown {
+  return systemFailure(error, { doing: 'write' }) ?? error;
+}
+
+/** The same write, its failures told by writeFailure. */
+function told(write: OutputWrite): OutputWrite {
+  const guarded = <R>(call: () => Promise<R>) => call().catch((error: unknown) => Promise.reject(writeFailure(error)));
+  return {
+    has: (path, key) => write.has(path, key),
+    keep: (path, key) => write.keep(path, key),
+    put: (path, key, contents) => guarded(() => write.put(path, key, contents)),
+    commit: () => guarded(() => write.commit()),
+    abort: () => guarded(() => write.abort()),
   };
 }
 

@@ -9,9 +9,11 @@
 // promise API costs each a trip through libuv's thread pool, which on two cores took
 // as much CPU as the calls themselves (a cold build of 12,000 files, or the first
 // rebuild after it linking them all).
-import { linkSync, lstatSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { linkSync, lstatSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstat, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemFailure } from '../report/system-errors.js';
+import { makeFolder, makeFolderSync } from '../support/make-folder.js';
 import { forgetManifest, type FileEntry, type Layout, type Manifest, type Side } from './builds.js';
 import { attempt, keepFolderTimes, parentOf, readNoFollow, recordFolderTimes, tidyFolders } from './folders.js';
 
@@ -54,7 +56,7 @@ export function openSpareBuild(layout: Layout, spare: { side: Side; root: string
       if (manifest) return persist ? forgetManifest(layout, side) : undefined;
       existed = (await lstat(root).catch(() => undefined)) !== undefined;
       await rm(root, { recursive: true, force: true });
-      await mkdir(root, { recursive: true });
+      await makeFolder(root);
       files = new Map();
       folders = new Map([['', 0]]);
     })());
@@ -63,7 +65,7 @@ export function openSpareBuild(layout: Layout, spare: { side: Side; root: string
     for (let at = folder; at !== ''; at = parentOf(at)) touched.add(at);
     touched.add('');
     if (folder !== '' && !folders.has(folder)) {
-      mkdirSync(join(root, folder), { recursive: true });
+      makeFolderSync(join(root, folder));
       for (let at = folder; at !== '' && !folders.has(at); at = parentOf(at)) folders.set(at, 0);
     }
   };
@@ -76,7 +78,8 @@ export function openSpareBuild(layout: Layout, spare: { side: Side; root: string
       renameSync(temporary, join(root, path));
     } catch (error) {
       attempt(() => rmSync(temporary, { force: true }));
-      throw error;
+      // A failed write names no file (and a failed open, the temporary one): the file being made is named.
+      throw systemFailure(error, { path: join(root, path), doing: 'write' }) ?? error;
     }
     const stats = lstatSync(join(root, path));
     const written = { ...made, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
