@@ -1,12 +1,12 @@
 // Site settings live in one file, `broadsheet.yaml` at the site root, checked
 // against this schema; every field has a default except the two a site cannot
 // do without (its name and the address it is published at).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
 import { parseEmbedHost } from '../markdown/embeds.js';
 import { fail } from '../report/messages.js';
+import { NotAFileError, readRegularText } from '../support/files.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
 
 export const CONFIG_FILE = 'broadsheet.yaml';
@@ -149,8 +149,12 @@ export async function loadConfig(root: string): Promise<{ file: VFile; config: S
   const file = new VFile({ path });
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
+    text = readRegularText(path);
+  } catch (error) {
+    if (error instanceof NotAFileError) {
+      fail(file, `${CONFIG_FILE} is ${error.kind}, not a file; put the site's settings in a plain file of that name`, undefined, 'config/read');
+      return { file, config: undefined };
+    }
     fail(file, `No ${CONFIG_FILE} in the site folder; create one with at least \`title:\` and \`url:\``, undefined, 'config/missing');
     return { file, config: undefined };
   }

@@ -2,13 +2,14 @@
 // unless a template says `| raw`, and story text only ever arrives as data, so
 // `{{ … }}` in a headline is printed, never run.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { closeMatch } from '../support/suggest.js';
 import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { VFile } from 'vfile';
 import { hash } from '../support/hash.js';
 import { fail } from '../report/messages.js';
+import { readTemplate, templateFiles } from './template-files.js';
 
 /** The page templates a site must have, by file name under `templates/`: a story, the home page, and every other list page. */
 export const PAGE_TEMPLATES = ['article', 'index', 'list'] as const;
@@ -56,10 +57,11 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     lenientIf: true,
     ownPropertyOnly: true,
     cache: true,
+    fs: templateFiles(cwd),
   });
   let assetUrl = (name: string): string => name;
   liquid.registerFilter('asset_url', (name: unknown) => assetUrl(String(name)));
-  const sources = await readTemplates(dir);
+  const sources = await readTemplates(dir, cwd);
   const files = new Map<string, VFile>();
   const fileFor = (path: string): VFile => {
     let file = files.get(path);
@@ -119,7 +121,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
  * page's key, and each file's path by its text — liquidjs does not say which partial or
  * layout an error is in, but its token carries the text it was read from.
  */
-async function readTemplates(dir: string): Promise<{ key: string; byText: Map<string, string> }> {
+async function readTemplates(dir: string, cwd: string): Promise<{ key: string; byText: Map<string, string> }> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const paths = entries
     .filter((entry) => entry.isFile())
@@ -129,7 +131,7 @@ async function readTemplates(dir: string): Promise<{ key: string; byText: Map<st
   const parts: string[] = [];
   const byText = new Map<string, string>();
   for (const path of paths) {
-    const text = await readFile(path, 'utf8');
+    const text = readTemplate(path, cwd);
     parts.push(relative(dir, path), text);
     if (!byText.has(text)) byText.set(text, path);
   }
