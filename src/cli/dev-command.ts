@@ -48,6 +48,6 @@ export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal
 
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
-  for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => controller.abort());
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => controller.abort());
   return controller.signal;
 }
