@@ -3,12 +3,16 @@
 // over server-sent events, which need no library on either side.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isHostAllowed } from 'host-validation-middleware';
 import { findFile, sendFile } from './static-files.js';
 
 export interface DevServerOptions {
   /** The folder to serve; read from disk on every request, so a rebuild shows at once. */
   dir: string;
-  /** Interface to listen on. Default: `127.0.0.1`, so the site is not shared with the network. */
+  /**
+   * Interface to listen on. Default: `127.0.0.1`, so the site is not shared with the network.
+   * Requests are answered only when addressed to this host, `localhost` or an IP address (see allowedHost).
+   */
   host?: string;
   /** Port to listen on; 0 picks any free port. Default: 4321. */
   port?: number;
@@ -84,7 +88,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const port = options.port ?? defaults.port;
   const events = createEventChannel();
 
+  const allowed = allowedHost(host);
+  let url = '';
+
   const server = createServer((req, res) => {
+    if (!allowed(req.headers.host)) {
+      sendText(res, 403, `This is Broadsheet's dev server. It answers only at its own address, localhost or an IP address, not at ${JSON.stringify(req.headers.host)}, so that a page on another site cannot read it; open ${url} instead.\n`);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
       return;
@@ -114,8 +125,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
+  url = `http://${urlHost}:${address.port}/`;
+
   return {
-    url: `http://${urlHost}:${address.port}/`,
+    url,
     reload: events.reload,
     showError: events.showError,
     close: async () => {
@@ -173,6 +186,23 @@ function sendNotFound(req: IncomingMessage, res: ServerResponse, dir: string): v
 
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers }).end(text);
+}
+
+/**
+ * Whether a request's Host header names this server. A page on another site can point its own
+ * name at 127.0.0.1 (DNS rebinding) and then read this server as that site, but the browser
+ * still sends that name as the Host: refusing names other than the server's own stops it.
+ * As Vite and webpack-dev-server do (the check is Vite's), these are answered: `localhost`
+ * and `*.localhost`, which always mean this machine (RFC 6761), any IP address (an attacker
+ * cannot rebind an address; with `--host 0.0.0.0` the machine's own are all among them), and
+ * the name given as `--host`. The port is not compared: a forwarded port (`ssh -L`,
+ * a container's) arrives under another one, and the name alone is what a rebinding controls.
+ */
+function allowedHost(host: string): (header: string | undefined) => boolean {
+  // Not frozen, so the library keeps no set of every Host value it allowed (each IP address and port a client sends).
+  const names = [host.toLowerCase()];
+  // No Host at all is no browser's request (HTTP/1.0, a health check): nothing a page could make.
+  return (header) => isHostAllowed(header?.toLowerCase(), names);
 }
 
 function pathOf(req: IncomingMessage): string {
