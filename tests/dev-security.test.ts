@@ -1,11 +1,12 @@
 // What the dev server will and will not hand out. It listens on 127.0.0.1
 // unless told otherwise, it answers only requests addressed to it (not a page on
-// another site that pointed its name at 127.0.0.1), and it serves the dev
-// folder and nothing else: `..` in
+// another site that pointed its name at 127.0.0.1), with the published site's
+// security headers, and it serves the dev folder and nothing else: `..` in
 // every disguise and symbolic links out of the folder get the site's 404 page,
 // exactly as a missing page does. Requests go over raw sockets, byte for byte as
 // written (fetch and http.request would normalise or refuse some of them).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { once } from 'node:events';
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
@@ -13,8 +14,9 @@ import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_RELOAD_SOURCE, LIVE_RELOAD_TAG } from '../src/dev/live-reload.js';
 import { startDevServer, type DevServer } from '../src/dev/server.js';
-import { listen, startDev, type DevProcess } from './dev-process.js';
+import { coldBuild, listen, startDev, type DevProcess } from './dev-process.js';
 import { png, REPO, scratch } from './helpers.js';
 
 const SECRET = 'SECRET-outside-the-served-folder';
@@ -200,6 +202,56 @@ async function oneStorySite(): Promise<string> {
   await writeFile(join(site, 'content', 'first.md'), '---\ntitle: First story\ndate: 2025-01-01\n---\n\nBody.\n');
   return site;
 }
+
+/** The headers `_headers` gives `pattern`: its indented `Name: value` lines. */
+function headersRule(headers: string, pattern: string): Record<string, string> {
+  const lines = headers.split('\n');
+  const rule: Record<string, string> = {};
+  for (const line of lines.slice(lines.indexOf(pattern) + 1)) {
+    if (!line.startsWith('  ')) break;
+    const [name = '', ...value] = line.trim().split(': ');
+    rule[name] = value.join(': ');
+  }
+  return rule;
+}
+
+describe('dev session: the security headers of the published site', () => {
+  it('should send what `_headers` gives every page, its script-src allowing the live-reload script alone, and follow the settings', async () => {
+    const site = await oneStorySite();
+    const config = 'title: One story\nurl: https://example.org/\nupdated_from_git: false\nembeds: [www.youtube-nocookie.com]\n';
+    await writeFile(join(site, 'broadsheet.yaml'), config);
+    const published = headersRule((await coldBuild(site, join(site, 'dist')))['_headers']!, '/*');
+    // The build's own rule, with the embed it allows: what dev must send too.
+    expect(published['Content-Security-Policy']).toContain("script-src 'none'");
+    expect(published['Content-Security-Policy']).toContain('frame-src \'self\' https://www.youtube-nocookie.com');
+    const withLiveReload = (csp: string) => csp.replace("script-src 'none'", `script-src ${LIVE_RELOAD_SOURCE}`);
+    const dev = await startDev(site);
+    try {
+      for (const path of ['', 'first/', 'no-such-page/']) {
+        const res = await fetch(new URL(path, dev.url));
+        expect(res.headers.get('content-security-policy'), path).toBe(withLiveReload(published['Content-Security-Policy']!));
+        expect(res.headers.get('x-content-type-options'), path).toBe(published['X-Content-Type-Options']);
+        expect(res.headers.get('referrer-policy'), path).toBe(published['Referrer-Policy']);
+        // Not the host's caching: a rebuild must show at once.
+        expect(res.headers.get('cache-control'), path).toBe('no-store');
+        expect(await res.text(), path).toContain(LIVE_RELOAD_TAG);
+      }
+
+      await writeFile(join(site, 'broadsheet.yaml'), config.replace('www.youtube-nocookie.com', 'player.vimeo.com'));
+      const republished = headersRule((await coldBuild(site, join(site, 'dist')))['_headers']!, '/*');
+      await dev.waitFor('the new embeds in the policy', async () => (await fetch(dev.url)).headers.get('content-security-policy')?.includes('player.vimeo.com') ?? false);
+      expect((await fetch(new URL('first/', dev.url))).headers.get('content-security-policy')).toBe(withLiveReload(republished['Content-Security-Policy']!));
+    } finally {
+      await dev.stop();
+    }
+  });
+
+  it('should allow by its hash exactly the script it puts in every page', () => {
+    const script = /^<script>([\s\S]*)<\/script>$/.exec(LIVE_RELOAD_TAG)?.[1] ?? '';
+    expect(script).toContain('new EventSource(');
+    expect(LIVE_RELOAD_SOURCE).toBe(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+  });
+});
 
 describe('dev server: nothing from outside the folder', () => {
   let root: string;

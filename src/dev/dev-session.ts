@@ -10,7 +10,7 @@ import { build, closeBuildCache, UsageError, type BuildOptions, type BuildResult
 import { createBuildCache } from '../build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
 import { openOutput, type Output } from '../write/output.js';
-import { LIVE_RELOAD_TAG } from './server.js';
+import { LIVE_RELOAD_TAG } from './live-reload.js';
 import { startDevServerThread } from './server-thread.js';
 import { createWatchQueue } from './watch-queue.js';
 import { startWatcher } from './watcher.js';
@@ -45,7 +45,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   // finds the site missing, as it would for a moment between a plain folder's renames. It
   // serves `site`, a link to that link: the dev folder's one name for what is served.
   const output = servedUnderBasePath(
-    openOutput(join(dir, 'builds'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`), persist: false, layout: 'releases' }),
+    // A function, not a string: `$` in a replacement string has meanings of its own.
+    openOutput(join(dir, 'builds'), { transformHtml: (html) => html.replace(/<\/body>/i, () => `${LIVE_RELOAD_TAG}\n</body>`), persist: false, layout: 'releases' }),
   );
   const served = join(dir, 'site');
   await symlink(join('builds', 'current'), served);
@@ -139,8 +140,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
 
 /**
  * The server serves its folder's root, so a site published under a path (/news/) gets
- * its pages under that path, and its 404 page at the root too, where the server looks
- * for it to answer a missing address.
+ * its pages under that path, and its 404 page and `_headers` at the root too, where the
+ * server looks for them to answer a missing address and to send the site's headers.
  */
 function servedUnderBasePath(output: Output): Output & { base: string } {
   const served = {
@@ -150,7 +151,7 @@ function servedUnderBasePath(output: Output): Output & { base: string } {
       const base = site.basePath.slice(1);
       served.base = base;
       const inner = await output.begin(site);
-      const copied = (path: string) => base !== '' && path === '404.html';
+      const copied = (path: string) => base !== '' && (path === '404.html' || path === '_headers');
       return {
         ...inner,
         has: (path: string, key: string) => inner.has(base + path, key) && (!copied(path) || inner.has(path, key)),

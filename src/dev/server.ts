@@ -4,7 +4,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isHostAllowed } from 'host-validation-middleware';
+import { EVENTS_PATH } from './live-reload.js';
+import { readSiteHeaders } from './site-headers.js';
 import { findFile, sendFile } from './static-files.js';
+
+export { LIVE_RELOAD_SCRIPT, LIVE_RELOAD_TAG } from './live-reload.js';
 
 export interface DevServerOptions {
   /** The folder to serve; read from disk on every request, so a rebuild shows at once. */
@@ -30,58 +34,8 @@ export interface DevServer {
 
 const defaults = { host: '127.0.0.1', port: 4321 } satisfies Omit<DevServerOptions, 'dir'>;
 
-const EVENTS_PATH = '/__broadsheet/events';
-const SCRIPT_PATH = '/__broadsheet/live.js';
 // Proxies and some browsers drop an HTTP response that stays silent for a minute or so.
 const HEARTBEAT_MS = 15_000;
-
-/** Inserted before `</body>` of every page written into the dev folder. */
-export const LIVE_RELOAD_TAG = `<script src="${SCRIPT_PATH}" defer></script>`;
-
-/**
- * The page side: reload on `reload`, or on connecting when told of a build newer
- * than the page (`built`); show or clear the build error on `error` /
- * `ok`, and reload once after reconnecting, since the site may have changed
- * while the server was away. The error text holds file content, so it is only
- * ever set as textContent. `error` is also the name EventSource gives its own
- * connection failures; those are plain Events, ours are MessageEvents.
- */
-export const LIVE_RELOAD_SCRIPT = `(() => {
-  let overlay = null;
-  let connectedBefore = false;
-  const connect = () => {
-    const source = new EventSource(${JSON.stringify(EVENTS_PATH)});
-    source.addEventListener('open', () => {
-      if (connectedBefore) location.reload();
-      connectedBefore = true;
-    });
-    source.addEventListener('reload', () => location.reload());
-    // A rebuild that finished while this page was loading sent its reload before we listened.
-    source.addEventListener('built', (event) => {
-      if (Number(event.data) > performance.timeOrigin) location.reload();
-    });
-    source.addEventListener('ok', () => {
-      overlay?.remove();
-      overlay = null;
-    });
-    source.addEventListener('error', (event) => {
-      if (event instanceof MessageEvent) return show(JSON.parse(event.data));
-      // EventSource retries by itself unless the server answered with something else.
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
-    });
-  };
-  const show = (text) => {
-    if (!overlay) overlay = document.createElement('pre');
-    overlay.setAttribute('role', 'alert');
-    overlay.style.cssText = 'position:fixed;top:0;left:0;right:0;max-height:80vh;overflow:auto;margin:0;padding:1rem 1.25rem;' +
-      'background:#1a0000;color:#ffd7d7;border-bottom:4px solid #c00;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;' +
-      'white-space:pre-wrap;z-index:2147483647';
-    overlay.textContent = text;
-    if (!overlay.isConnected) document.body.append(overlay);
-  };
-  connect();
-})();
-`;
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const host = options.host ?? defaults.host;
@@ -90,6 +44,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const allowed = allowedHost(host);
   let url = '';
+  // Read again after every rebuild: the site's `_headers` follows its settings.
+  let siteHeaders = readSiteHeaders(options.dir);
 
   const server = createServer((req, res) => {
     if (!allowed(req.headers.host)) {
@@ -101,11 +57,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return;
     }
     const path = pathOf(req);
+    for (const [name, value] of siteHeaders(path)) res.setHeader(name, value);
     if (path === EVENTS_PATH) return events.connect(res);
-    if (path === SCRIPT_PATH) {
-      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }).end(LIVE_RELOAD_SCRIPT);
-      return;
-    }
     // A throw here would be an uncaught exception, and end `broadsheet dev`.
     try {
       const file = findFile(options.dir, req.url ?? '/');
@@ -129,7 +82,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   return {
     url,
-    reload: events.reload,
+    reload() {
+      siteHeaders = readSiteHeaders(options.dir);
+      events.reload();
+    },
     showError: events.showError,
     close: async () => {
       events.close();
