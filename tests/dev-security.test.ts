@@ -1,16 +1,22 @@
 // What the dev server will and will not hand out. It listens on 127.0.0.1
-// unless told otherwise, and it serves the dev folder and nothing else: `..` in
+// unless told otherwise, it answers only requests addressed to it (not a page on
+// another site that pointed its name at 127.0.0.1), with the published site's
+// security headers, and it serves the dev folder and nothing else: `..` in
 // every disguise and symbolic links out of the folder get the site's 404 page,
 // exactly as a missing page does. Requests go over raw sockets, byte for byte as
 // written (fetch and http.request would normalise or refuse some of them).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { once } from 'node:events';
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_RELOAD_SOURCE, LIVE_RELOAD_TAG } from '../src/dev/live-reload.js';
 import { startDevServer, type DevServer } from '../src/dev/server.js';
-import { listen, startDev, type DevProcess } from './dev-process.js';
+import { coldBuild, listen, startDev, type DevProcess } from './dev-process.js';
 import { png, REPO, scratch } from './helpers.js';
 
 const SECRET = 'SECRET-outside-the-served-folder';
@@ -35,6 +41,25 @@ function rawGet(url: string, target: string, host?: string): Promise<RawResponse
       resolve({ status, body: raw.slice(raw.indexOf('\r\n\r\n') + 4) });
     });
     socket.end(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`, 'latin1');
+  });
+}
+
+/** GET `target` with exactly `hostHeader` as the Host header (none, over HTTP/1.0, when undefined), as a rebinding page's request would arrive. */
+function getWithHost(url: string, hostHeader: string | undefined, target = '/'): Promise<RawResponse & { head: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let raw = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (raw += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const end = raw.indexOf('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(raw)?.[1] ?? 0), head: raw.slice(0, end).toLowerCase(), body: raw.slice(end + 4) });
+    });
+    // HTTP/1.1 requires a Host (Node answers 400 without one); HTTP/1.0 has none.
+    const start = hostHeader === undefined ? `GET ${target} HTTP/1.0\r\n` : `GET ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
+    socket.end(`${start}Connection: close\r\n\r\n`, 'latin1');
   });
 }
 
@@ -109,6 +134,65 @@ describe('dev server: where it listens', () => {
   });
 });
 
+describe('dev server: only for its own address (DNS rebinding)', () => {
+  let dir: string;
+  let server: DevServer;
+  let port: string;
+
+  beforeAll(async () => {
+    dir = await scratch();
+    await writeFile(join(dir, 'index.html'), `<!doctype html><h1>${SECRET}</h1>`);
+    server = await startDevServer({ dir, port: 0 });
+    port = new URL(server.url).port;
+  });
+
+  afterAll(() => server.close());
+
+  // What a page on another site sends once its name points at 127.0.0.1: its own name. (Only
+  // well-formed names: a browser sends nothing else, and any other client can connect anyway.)
+  it.each(['evil.example', 'evil.example:PORT', '127.0.0.1.evil.example', 'localhost.evil.example:PORT', '127-0-0-1.nip.io:PORT', 'evil.example:80', 'xn--80ak6aa92e.com', 'localhost.', ''])(
+    'should refuse Host: %j with 403 and a plain-text explanation',
+    async (host) => {
+      for (const target of ['/', '/__broadsheet/events', '/index.html']) {
+        const res = await getWithHost(server.url, host.replace('PORT', port), target);
+        expect(res.status, target).toBe(403);
+        expect(res.head, target).toMatch(/^content-type: text\/plain; charset=utf-8$/m);
+        expect(res.body, target).toContain(`only at its own address, localhost or an IP address, not at ${JSON.stringify(host.replace('PORT', port))}`);
+        expect(res.body, target).toContain(`open ${server.url} instead`);
+        expect(res.body, target).not.toContain(SECRET);
+      }
+    },
+  );
+
+  // Names that always mean this machine, and addresses, which no one can rebind (as Vite and webpack-dev-server allow).
+  it('should answer localhost, its subdomains and any IP address, with or without the port, and nothing else', async () => {
+    const own = ['127.0.0.1:PORT', '127.0.0.1', 'localhost:PORT', 'LOCALHOST:PORT', 'localhost', '[::1]:PORT', '[::1]', 'www.localhost:PORT', '192.168.1.20:PORT', '10.0.0.7', '[fe80::1]:PORT'];
+    for (const host of own) {
+      const res = await getWithHost(server.url, host.replace('PORT', port));
+      expect(res.status, host).toBe(200);
+      expect(res.body, host).toContain(SECRET);
+    }
+    // An HTTP/1.0 request may have no Host at all: no browser sends one, so no page can make it.
+    expect((await getWithHost(server.url, undefined)).status).toBe(200);
+    expect((await getWithHost(server.url, `evil.example:${port}`)).status).toBe(403);
+  });
+
+  it('should answer the name it was told to listen on, and still no other', async (context) => {
+    // This machine's own name, when it resolves here (it does in /etc/hosts on most Linux machines).
+    const name = hostname();
+    if (!(await lookup(name).catch(() => undefined))) return context.skip();
+    const named = await startDevServer({ dir, host: name, port: 0 });
+    try {
+      const { port: namedPort } = new URL(named.url);
+      expect((await getWithHost(named.url, `${name}:${namedPort}`)).status).toBe(200);
+      expect((await getWithHost(named.url, `${name.toUpperCase()}:${namedPort}`)).status).toBe(200);
+      expect((await getWithHost(named.url, `${name}.evil.example:${namedPort}`)).status).toBe(403);
+    } finally {
+      await named.close();
+    }
+  });
+});
+
 /** A site of one story, for the tests that need a whole `broadsheet dev`. */
 async function oneStorySite(): Promise<string> {
   const site = await scratch();
@@ -118,6 +202,56 @@ async function oneStorySite(): Promise<string> {
   await writeFile(join(site, 'content', 'first.md'), '---\ntitle: First story\ndate: 2025-01-01\n---\n\nBody.\n');
   return site;
 }
+
+/** The headers `_headers` gives `pattern`: its indented `Name: value` lines. */
+function headersRule(headers: string, pattern: string): Record<string, string> {
+  const lines = headers.split('\n');
+  const rule: Record<string, string> = {};
+  for (const line of lines.slice(lines.indexOf(pattern) + 1)) {
+    if (!line.startsWith('  ')) break;
+    const [name = '', ...value] = line.trim().split(': ');
+    rule[name] = value.join(': ');
+  }
+  return rule;
+}
+
+describe('dev session: the security headers of the published site', () => {
+  it('should send what `_headers` gives every page, its script-src allowing the live-reload script alone, and follow the settings', async () => {
+    const site = await oneStorySite();
+    const config = 'title: One story\nurl: https://example.org/\nupdated_from_git: false\nembeds: [www.youtube-nocookie.com]\n';
+    await writeFile(join(site, 'broadsheet.yaml'), config);
+    const published = headersRule((await coldBuild(site, join(site, 'dist')))['_headers']!, '/*');
+    // The build's own rule, with the embed it allows: what dev must send too.
+    expect(published['Content-Security-Policy']).toContain("script-src 'none'");
+    expect(published['Content-Security-Policy']).toContain('frame-src \'self\' https://www.youtube-nocookie.com');
+    const withLiveReload = (csp: string) => csp.replace("script-src 'none'", `script-src ${LIVE_RELOAD_SOURCE}`);
+    const dev = await startDev(site);
+    try {
+      for (const path of ['', 'first/', 'no-such-page/']) {
+        const res = await fetch(new URL(path, dev.url));
+        expect(res.headers.get('content-security-policy'), path).toBe(withLiveReload(published['Content-Security-Policy']!));
+        expect(res.headers.get('x-content-type-options'), path).toBe(published['X-Content-Type-Options']);
+        expect(res.headers.get('referrer-policy'), path).toBe(published['Referrer-Policy']);
+        // Not the host's caching: a rebuild must show at once.
+        expect(res.headers.get('cache-control'), path).toBe('no-store');
+        expect(await res.text(), path).toContain(LIVE_RELOAD_TAG);
+      }
+
+      await writeFile(join(site, 'broadsheet.yaml'), config.replace('www.youtube-nocookie.com', 'player.vimeo.com'));
+      const republished = headersRule((await coldBuild(site, join(site, 'dist')))['_headers']!, '/*');
+      await dev.waitFor('the new embeds in the policy', async () => (await fetch(dev.url)).headers.get('content-security-policy')?.includes('player.vimeo.com') ?? false);
+      expect((await fetch(new URL('first/', dev.url))).headers.get('content-security-policy')).toBe(withLiveReload(republished['Content-Security-Policy']!));
+    } finally {
+      await dev.stop();
+    }
+  });
+
+  it('should allow by its hash exactly the script it puts in every page', () => {
+    const script = /^<script>([\s\S]*)<\/script>$/.exec(LIVE_RELOAD_TAG)?.[1] ?? '';
+    expect(script).toContain('new EventSource(');
+    expect(LIVE_RELOAD_SOURCE).toBe(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+  });
+});
 
 describe('dev server: nothing from outside the folder', () => {
   let root: string;

@@ -5,7 +5,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LIVE_RELOAD_SCRIPT, LIVE_RELOAD_TAG, startDevServer, type DevServer } from '../src/dev/server.js';
+import { LIVE_RELOAD_SOURCE } from '../src/dev/live-reload.js';
+import { LIVE_RELOAD_SCRIPT, startDevServer, type DevServer } from '../src/dev/server.js';
 import { scratch } from './helpers.js';
 
 const SECRET = 'SECRET-beside-the-dev-folder';
@@ -227,12 +228,28 @@ async function openEvents() {
 }
 
 describe('dev server: live reload', () => {
-  it('should serve the client script as JavaScript', async () => {
-    const res = await fetch(server.url + '__broadsheet/live.js');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect(await res.text()).toBe(LIVE_RELOAD_SCRIPT);
-    expect(LIVE_RELOAD_TAG).toBe('<script src="/__broadsheet/live.js" defer></script>');
+  it('should send the headers of the folder\'s `_headers`, without its caching, and read it again on reload()', async () => {
+    const site = await scratch();
+    await mkdir(join(site, 'news'));
+    await writeFile(join(site, 'news', 'index.html'), '<!doctype html><h1>News</h1>');
+    const rules = (policy: string) => `# a comment\n/news/*\n  Content-Security-Policy: ${policy}\n  X-Frame-Options: DENY\n/news/:p1/\n  Cache-Control: public, max-age=60\n`;
+    await writeFile(join(site, '_headers'), rules("default-src 'self'; script-src 'none'"));
+    const headed = await startDevServer({ dir: site, port: 0 });
+    try {
+      const res = await fetch(headed.url + 'news/');
+      expect(res.headers.get('content-security-policy')).toBe(`default-src 'self'; script-src ${LIVE_RELOAD_SOURCE}`);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      // Outside the rule's path: none of its headers.
+      expect((await fetch(headed.url)).headers.get('x-frame-options')).toBeNull();
+
+      await writeFile(join(site, '_headers'), rules("default-src 'none'"));
+      expect((await fetch(headed.url + 'news/')).headers.get('content-security-policy'), 'before reload()').toBe(`default-src 'self'; script-src ${LIVE_RELOAD_SOURCE}`);
+      headed.reload();
+      expect((await fetch(headed.url + 'news/')).headers.get('content-security-policy')).toBe(`default-src 'none'; script-src ${LIVE_RELOAD_SOURCE}`);
+    } finally {
+      await headed.close();
+    }
   });
 
   it('should send reload to an open page after reload()', async () => {

@@ -50,7 +50,7 @@ export async function runDev(io: Io, options: ParsedOptions, signal: AbortSignal
 /** Ctrl-C, a kill, or the end of the pipe dev prints into (`dev | head`). */
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
-  for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => controller.abort());
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => controller.abort());
   onOutputClosed(() => controller.abort());
   return controller.signal;
 }

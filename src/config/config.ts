@@ -1,13 +1,13 @@
 // Site settings live in one file, `broadsheet.yaml` at the site root, checked
 // against this schema; every field has a default except the two a site cannot
 // do without (its name and the address it is published at).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
 import { parseEmbedHost } from '../markdown/embeds.js';
 import { fail } from '../report/messages.js';
 import { describeSystemError } from '../report/system-errors.js';
+import { NotAFileError, readRegularText } from '../support/files.js';
 import { validateYaml } from '../yaml/validate-yaml.js';
 
 export const CONFIG_FILE = 'broadsheet.yaml';
@@ -168,8 +168,12 @@ export async function loadConfig(root: string): Promise<{ file: VFile; config: S
   const file = new VFile({ path });
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readRegularText(path);
   } catch (error) {
+    if (error instanceof NotAFileError) {
+      fail(file, `${CONFIG_FILE} is ${error.kind}, not a file; put the site's settings in a plain file of that name`, undefined, 'config/read');
+      return { file, config: undefined };
+    }
     // Only a file that is not there is missing: one that cannot be read says why.
     const unreadable = (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : describeSystemError(error, { path: CONFIG_FILE, doing: 'read' });
     if (unreadable) fail(file, `Cannot read ${CONFIG_FILE}: ${unreadable.cause}; ${unreadable.fix}`, undefined, 'config/unreadable');

@@ -4,18 +4,16 @@
 // changed, swapped in at once, here by a link); a broken build changes nothing there, so the last
 // good site keeps being served while the error shows over the open page.
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
-import { setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { build, closeBuildCache, UsageError, type BuildOptions, type BuildResult } from '../build.js';
 import { createBuildCache } from '../build-cache.js';
 import { CONFIG_FILE } from '../config/config.js';
 import { openOutput, type Output } from '../write/output.js';
-import { LIVE_RELOAD_TAG } from './server.js';
+import { LIVE_RELOAD_TAG } from './live-reload.js';
 import { startDevServerThread } from './server-thread.js';
 import { createWatchQueue } from './watch-queue.js';
-import type { WatcherData, WatcherMessage } from './watcher-process.js';
+import { startWatcher } from './watcher.js';
 
 export interface DevOptions extends Pick<BuildOptions, 'drafts' | 'future' | 'cacheDir'> {
   root: string;
@@ -47,16 +45,32 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   // finds the site missing, as it would for a moment between a plain folder's renames. It
   // serves `site`, a link to that link: the dev folder's one name for what is served.
   const output = servedUnderBasePath(
-    openOutput(join(dir, 'builds'), { transformHtml: (html) => html.replace(/<\/body>/i, `${LIVE_RELOAD_TAG}\n</body>`), persist: false, layout: 'releases' }),
+    // A function, not a string: `$` in a replacement string has meanings of its own.
+    openOutput(join(dir, 'builds'), { transformHtml: (html) => html.replace(/<\/body>/i, () => `${LIVE_RELOAD_TAG}\n</body>`), persist: false, layout: 'releases' }),
   );
   const served = join(dir, 'site');
   await symlink(join('builds', 'current'), served);
-  // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
-  const server = await startDevServerThread({ dir: served, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }).catch(async (error: unknown) => {
-    // A taken port must not leave an empty dev folder behind in the temporary folder.
-    await rm(dir, { recursive: true, force: true });
-    throw error;
+  // The watcher starts first and is ready before the first build reads a file: a save made
+  // while that build runs, or as soon as the site answers, is then always seen. (Started
+  // after it, a save in between went unseen: chokidar's first scan takes files as they are.)
+  // What it reports before the first build is done waits, and is built right after it.
+  const early: string[] = [];
+  let changed = (path: string): void => void early.push(path);
+  const watcher = startWatcher([options.content, options.templates, join(options.root, CONFIG_FILE)], {
+    onChange: (path) => changed(resolve(options.cwd, path)),
+    onError: options.onCrash,
   });
+  // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
+  const started = startDevServerThread({ dir: served, ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  const [serverStart, watcherStart] = await Promise.allSettled([started, watcher.ready]);
+  if (serverStart.status === 'rejected' || watcherStart.status === 'rejected') {
+    // A taken port must not leave an empty dev folder behind in the temporary folder.
+    if (serverStart.status === 'fulfilled') await serverStart.value.close();
+    await watcher.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw serverStart.status === 'rejected' ? serverStart.reason : (watcherStart as PromiseRejectedResult).reason;
+  }
+  const server = serverStart.value;
 
   // Aborted by close(), so a rebuild under way stops before it writes into a folder about to be removed.
   const closing = new AbortController();
@@ -100,39 +114,22 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   };
 
   await rebuild();
-  const queue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
-  const data: WatcherData = { paths: [options.content, options.templates, join(options.root, CONFIG_FILE)] };
-  const watcher = fork(fileURLToPath(new URL('./watcher-process.js', import.meta.url)), [JSON.stringify(data)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  // Its rescans can give way to the rebuild a writer is waiting for, but not starve: at the
-  // lowest priority (19) a busy machine held its reports back so long that a burst of saves
-  // arrived in clumps past the burst's quiet window, and was built in pieces.
-  try {
-    if (watcher.pid !== undefined) setPriority(watcher.pid, 5);
-  } catch {
-    // Not allowed here: it only costs some speed.
-  }
-  await new Promise<void>((ready, fail) => {
-    watcher.on('message', (message: WatcherMessage) => {
-      if (message.type === 'ready') ready();
-      else if (message.type === 'change') queue.add(resolve(options.cwd, message.path));
-      else options.onCrash(new Error(`watching files failed: ${message.message}`));
-    });
-    watcher.once('error', fail);
-  });
+  const watchQueue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
+  changed = (path) => watchQueue.add(path);
+  for (const path of early.splice(0)) watchQueue.add(path);
 
   return {
     get url() {
       return server.url + output.base;
     },
-    idle: () => queue.idle(),
+    idle: () => watchQueue.idle(),
     async close() {
-      queue.close();
+      watchQueue.close();
       // Removing the folder under a rebuild that is still writing would fail it, or
       // leave a half-written copy behind in the temporary folder.
       closing.abort();
-      await queue.idle();
-      if (watcher.connected) watcher.send('close');
-      await new Promise((exited) => (watcher.exitCode !== null ? exited(null) : watcher.once('exit', exited)));
+      await watchQueue.idle();
+      await watcher.stop();
       await server.close();
       // The session's story index is saved once, here, rather than after every save a writer makes.
       await closeBuildCache(cache, { cacheDir: options.cacheDir ? resolve(options.cwd, options.cacheDir) : undefined, contentDir: resolve(options.cwd, options.content), pruned: false });
@@ -143,8 +140,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
 
 /**
  * The server serves its folder's root, so a site published under a path (/news/) gets
- * its pages under that path, and its 404 page at the root too, where the server looks
- * for it to answer a missing address.
+ * its pages under that path, and its 404 page and `_headers` at the root too, where the
+ * server looks for them to answer a missing address and to send the site's headers.
  */
 function servedUnderBasePath(output: Output): Output & { base: string } {
   const served = {
@@ -154,7 +151,7 @@ function servedUnderBasePath(output: Output): Output & { base: string } {
       const base = site.basePath.slice(1);
       served.base = base;
       const inner = await output.begin(site);
-      const copied = (path: string) => base !== '' && path === '404.html';
+      const copied = (path: string) => base !== '' && (path === '404.html' || path === '_headers');
       return {
         ...inner,
         has: (path: string, key: string) => inner.has(base + path, key) && (!copied(path) || inner.has(path, key)),

@@ -3,12 +3,20 @@
 // over server-sent events, which need no library on either side.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isHostAllowed } from 'host-validation-middleware';
+import { EVENTS_PATH } from './live-reload.js';
+import { readSiteHeaders } from './site-headers.js';
 import { findFile, sendFile } from './static-files.js';
+
+export { LIVE_RELOAD_SCRIPT, LIVE_RELOAD_TAG } from './live-reload.js';
 
 export interface DevServerOptions {
   /** The folder to serve; read from disk on every request, so a rebuild shows at once. */
   dir: string;
-  /** Interface to listen on. Default: `127.0.0.1`, so the site is not shared with the network. */
+  /**
+   * Interface to listen on. Default: `127.0.0.1`, so the site is not shared with the network.
+   * Requests are answered only when addressed to this host, `localhost` or an IP address (see allowedHost).
+   */
   host?: string;
   /** Port to listen on; 0 picks any free port. Default: 4321. */
   port?: number;
@@ -26,75 +34,31 @@ export interface DevServer {
 
 const defaults = { host: '127.0.0.1', port: 4321 } satisfies Omit<DevServerOptions, 'dir'>;
 
-const EVENTS_PATH = '/__broadsheet/events';
-const SCRIPT_PATH = '/__broadsheet/live.js';
 // Proxies and some browsers drop an HTTP response that stays silent for a minute or so.
 const HEARTBEAT_MS = 15_000;
-
-/** Inserted before `</body>` of every page written into the dev folder. */
-export const LIVE_RELOAD_TAG = `<script src="${SCRIPT_PATH}" defer></script>`;
-
-/**
- * The page side: reload on `reload`, or on connecting when told of a build newer
- * than the page (`built`); show or clear the build error on `error` /
- * `ok`, and reload once after reconnecting, since the site may have changed
- * while the server was away. The error text holds file content, so it is only
- * ever set as textContent. `error` is also the name EventSource gives its own
- * connection failures; those are plain Events, ours are MessageEvents.
- */
-export const LIVE_RELOAD_SCRIPT = `(() => {
-  let overlay = null;
-  let connectedBefore = false;
-  const connect = () => {
-    const source = new EventSource(${JSON.stringify(EVENTS_PATH)});
-    source.addEventListener('open', () => {
-      if (connectedBefore) location.reload();
-      connectedBefore = true;
-    });
-    source.addEventListener('reload', () => location.reload());
-    // A rebuild that finished while this page was loading sent its reload before we listened.
-    source.addEventListener('built', (event) => {
-      if (Number(event.data) > performance.timeOrigin) location.reload();
-    });
-    source.addEventListener('ok', () => {
-      overlay?.remove();
-      overlay = null;
-    });
-    source.addEventListener('error', (event) => {
-      if (event instanceof MessageEvent) return show(JSON.parse(event.data));
-      // EventSource retries by itself unless the server answered with something else.
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
-    });
-  };
-  const show = (text) => {
-    if (!overlay) overlay = document.createElement('pre');
-    overlay.setAttribute('role', 'alert');
-    overlay.style.cssText = 'position:fixed;top:0;left:0;right:0;max-height:80vh;overflow:auto;margin:0;padding:1rem 1.25rem;' +
-      'background:#1a0000;color:#ffd7d7;border-bottom:4px solid #c00;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;' +
-      'white-space:pre-wrap;z-index:2147483647';
-    overlay.textContent = text;
-    if (!overlay.isConnected) document.body.append(overlay);
-  };
-  connect();
-})();
-`;
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const host = options.host ?? defaults.host;
   const port = options.port ?? defaults.port;
   const events = createEventChannel();
 
+  const allowed = allowedHost(host);
+  let url = '';
+  // Read again after every rebuild: the site's `_headers` follows its settings.
+  let siteHeaders = readSiteHeaders(options.dir);
+
   const server = createServer((req, res) => {
+    if (!allowed(req.headers.host)) {
+      sendText(res, 403, `This is Broadsheet's dev server. It answers only at its own address, localhost or an IP address, not at ${JSON.stringify(req.headers.host)}, so that a page on another site cannot read it; open ${url} instead.\n`);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
     const path = pathOf(req);
+    for (const [name, value] of siteHeaders(path)) res.setHeader(name, value);
     if (path === EVENTS_PATH) return events.connect(res);
-    if (path === SCRIPT_PATH) {
-      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }).end(LIVE_RELOAD_SCRIPT);
-      return;
-    }
     // A throw here would be an uncaught exception, and end `broadsheet dev`.
     try {
       const file = findFile(options.dir, req.url ?? '/');
@@ -114,9 +78,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
+  url = `http://${urlHost}:${address.port}/`;
+
   return {
-    url: `http://${urlHost}:${address.port}/`,
-    reload: events.reload,
+    url,
+    reload() {
+      siteHeaders = readSiteHeaders(options.dir);
+      events.reload();
+    },
     showError: events.showError,
     close: async () => {
       events.close();
@@ -173,6 +142,23 @@ function sendNotFound(req: IncomingMessage, res: ServerResponse, dir: string): v
 
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers }).end(text);
+}
+
+/**
+ * Whether a request's Host header names this server. A page on another site can point its own
+ * name at 127.0.0.1 (DNS rebinding) and then read this server as that site, but the browser
+ * still sends that name as the Host: refusing names other than the server's own stops it.
+ * As Vite and webpack-dev-server do (the check is Vite's), these are answered: `localhost`
+ * and `*.localhost`, which always mean this machine (RFC 6761), any IP address (an attacker
+ * cannot rebind an address; with `--host 0.0.0.0` the machine's own are all among them), and
+ * the name given as `--host`. The port is not compared: a forwarded port (`ssh -L`,
+ * a container's) arrives under another one, and the name alone is what a rebinding controls.
+ */
+function allowedHost(host: string): (header: string | undefined) => boolean {
+  // Not frozen, so the library keeps no set of every Host value it allowed (each IP address and port a client sends).
+  const names = [host.toLowerCase()];
+  // No Host at all is no browser's request (HTTP/1.0, a health check): nothing a page could make.
+  return (header) => isHostAllowed(header?.toLowerCase(), names);
 }
 
 function pathOf(req: IncomingMessage): string {

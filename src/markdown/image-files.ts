@@ -1,8 +1,9 @@
 // The files behind story images: reading one (never from outside the content
 // folder, even through a symlink), hashing it, and saying in a writer's words why
 // it could not be read, with a likely intended name when one is near.
-import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { NotAFileError, readRegularFile } from '../support/files.js';
 import { sha1Hex } from '../support/hash.js';
 import { isInside } from '../support/paths.js';
 import { closeMatch } from '../support/suggest.js';
@@ -16,7 +17,7 @@ export function readImage(path: string, contentDir: string): Uint8Array | NodeJS
   try {
     // A symlink inside content/ could otherwise publish any file the build can read.
     if (!isInside(realpathSync(path), realpathSync(contentDir))) return Object.assign(new Error('outside'), { code: 'EOUTSIDE' });
-    return readFileSync(path);
+    return readRegularFile(path);
   } catch (error) {
     return error as NodeJS.ErrnoException;
   }
@@ -24,6 +25,7 @@ export function readImage(path: string, contentDir: string): Uint8Array | NodeJS
 
 export function readProblem(src: string, written: string, path: string, error: NodeJS.ErrnoException, shown: (path: string) => string): string {
   if (error.code === 'EOUTSIDE') return `The image \`${src}\` is a link to a file outside the content folder, so it would not be published with the site; copy the file itself beside the story`;
+  if (error instanceof NotAFileError && error.code !== 'EISDIR') return `\`${src}\` is ${error.kind}, not a file; put the image itself there`;
   if (error.code === 'EISDIR') return `\`${src}\` is a folder, not an image; link the image file inside it`;
   if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') return `Cannot read the image \`${src}\` (${error.code ?? error.message}); check that ${shown(path)} is a readable file`;
   const near = nearName(path);

@@ -2,14 +2,13 @@
 // render it — here, or on the worker pool once enough stories need rendering
 // (load-stories.ts says when that pays). Whichever thread renders a story, its
 // file is the same.
-import { readFileSync } from 'node:fs';
 import { VFile } from 'vfile';
 import type { BodyPacks } from '../cache/body-packs.js';
 import type { CachedStory } from '../cache/story-index.js';
 import { fileSignature, sameSignature } from '../content/file-signature.js';
 import { readStoryFile } from '../content/read-story-file.js';
 import { fail } from '../report/messages.js';
-import { statOf } from '../support/files.js';
+import { readRegularFile, statOf } from '../support/files.js';
 import { hash } from '../support/hash.js';
 import { hashImage } from './image-files.js';
 import type { MarkdownOptions } from './settings.js';
@@ -102,7 +101,7 @@ export function sameImages(file: VFile): boolean {
     if (image.hash !== undefined && sameSignature(image.path, image.signature)) continue;
     let now: string | undefined;
     try {
-      now = hashImage(readFileSync(image.path));
+      now = hashImage(readRegularFile(image.path));
     } catch {
       now = undefined;
     }

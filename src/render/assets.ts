@@ -2,10 +2,11 @@
 // output under content-hashed names, `assets/style.3f2a1b4c.css`, so a CDN and
 // browsers may keep each file for a year: a changed file gets a new name.
 // Templates ask for an asset by its own name through the `asset_url` filter.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join, posix, relative, sep } from 'node:path';
 import { imageSize } from 'image-size';
 import { noFolder, rethrowSystemError } from '../report/system-errors.js';
+import { readRegularFile } from '../support/files.js';
 import { hash } from '../support/hash.js';
 import type { OutputFile } from '../support/output-file.js';
 
@@ -40,7 +41,13 @@ export async function readAssets(templatesDir: string): Promise<Assets> {
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
     .sort();
   const sources = new Map<string, Uint8Array>();
-  for (const name of names) sources.set(name, await readFile(join(dir, name)).catch(rethrowSystemError({ doing: 'read' })));
+  for (const name of names) {
+    try {
+      sources.set(name, readRegularFile(join(dir, name)));
+    } catch (error) {
+      rethrowSystemError({ doing: 'read' })(error);
+    }
+  }
 
   const byName = new Map<string, Asset>();
   const files: OutputFile[] = [];

@@ -2,7 +2,7 @@
 // unless a template says `| raw`, and story text only ever arrives as data, so
 // `{{ … }}` in a headline is printed, never run.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { closeMatch } from '../support/suggest.js';
 import { Liquid, LiquidError, type Template } from 'liquidjs';
@@ -11,6 +11,7 @@ import { hash } from '../support/hash.js';
 import { fail } from '../report/messages.js';
 import { noFolder, rethrowSystemError } from '../report/system-errors.js';
 import { LIMITS, LIMIT_REASONS } from './template-limits.js';
+import { readTemplate, templateFiles } from './template-files.js';
 
 /** The page templates a site must have, by file name under `templates/`: a story, the home page, and every other list page. */
 export const PAGE_TEMPLATES = ['article', 'index', 'list'] as const;
@@ -59,10 +60,11 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
     lenientIf: true,
     ownPropertyOnly: true,
     cache: true,
+    fs: templateFiles(cwd),
   });
   let assetUrl = (name: string): string => name;
   liquid.registerFilter('asset_url', (name: unknown) => assetUrl(String(name)));
-  const sources = await readTemplates(dir).catch(rethrowSystemError({ cwd, doing: 'read' }));
+  const sources = await readTemplates(dir, cwd).catch(rethrowSystemError({ cwd, doing: 'read' }));
   const files = new Map<string, VFile>();
   const fileFor = (path: string): VFile => {
     let file = files.get(path);
@@ -122,7 +124,7 @@ export async function loadTemplates(dir: string, cwd: string): Promise<Templates
  * page's key, and each file's path by its text — liquidjs does not say which partial or
  * layout an error is in, but its token carries the text it was read from.
  */
-async function readTemplates(dir: string): Promise<{ key: string; byText: Map<string, string> }> {
+async function readTemplates(dir: string, cwd: string): Promise<{ key: string; byText: Map<string, string> }> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(noFolder);
   const paths = entries
     .filter((entry) => entry.isFile())
@@ -132,7 +134,7 @@ async function readTemplates(dir: string): Promise<{ key: string; byText: Map<st
   const parts: string[] = [];
   const byText = new Map<string, string>();
   for (const path of paths) {
-    const text = await readFile(path, 'utf8');
+    const text = readTemplate(path, cwd);
     parts.push(relative(dir, path), text);
     if (!byText.has(text)) byText.set(text, path);
   }
