@@ -29,6 +29,23 @@ describe('watch queue', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  it('should wait for a burst\'s quiet after a deletion, since rm -rf and checkouts begin with one', async () => {
+    const { run, batches } = instantRun();
+    const queue = createWatchQueue({ run, quietMs: 10, burstQuietMs: 40 });
+    queue.add('content/a.md', true);
+    // A lone save would run after 10 ms; a lone deletion waits, and the rest of the removal joins it.
+    await vi.advanceTimersByTimeAsync(30);
+    expect(run).not.toHaveBeenCalled();
+    queue.add('content/b.md', true);
+    queue.add('content', true);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(batches).toEqual([['content/a.md', 'content/b.md', 'content']]);
+    // Once that ran, a save of a path deleted before is a save like any other.
+    queue.add('content/a.md');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(batches).toHaveLength(2);
+  });
+
   it('should turn a burst of 1,000 changes into one run with every path', async () => {
     const { run, batches } = instantRun();
     const queue = createWatchQueue({ run, burstQuietMs: 40 });

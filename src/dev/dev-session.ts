@@ -54,10 +54,10 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   // while that build runs, or as soon as the site answers, is then always seen. (Started
   // after it, a save in between went unseen: chokidar's first scan takes files as they are.)
   // What it reports before the first build is done waits, and is built right after it.
-  const early: string[] = [];
-  let changed = (path: string): void => void early.push(path);
+  const early: Array<[string, boolean]> = [];
+  let changed = (path: string, removed: boolean): void => void early.push([path, removed]);
   const watcher = startWatcher([options.content, options.templates, join(options.root, CONFIG_FILE)], {
-    onChange: (path) => changed(resolve(options.cwd, path)),
+    onChange: (path, removed) => changed(resolve(options.cwd, path), removed),
     onError: options.onCrash,
   });
   // On a thread of its own, so it answers while a rebuild renders (see server-thread.ts).
@@ -115,8 +115,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
 
   await rebuild();
   const watchQueue = createWatchQueue({ run: rebuild, onError: (error) => options.onCrash(error as Error) });
-  changed = (path) => watchQueue.add(path);
-  for (const path of early.splice(0)) watchQueue.add(path);
+  changed = (path, removed) => watchQueue.add(path, removed);
+  for (const [path, removed] of early.splice(0)) watchQueue.add(path, removed);
 
   return {
     get url() {

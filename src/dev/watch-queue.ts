@@ -2,7 +2,9 @@
 // changed paths gather into batches, and one rebuild runs at a time. A batch is
 // due once paths stop arriving for `quietMs` — longer (`burstQuietMs`) once the
 // batch holds several paths, so a `git checkout` of 1,000 files on a loaded
-// machine is still one rebuild while a single save builds at once — or
+// machine is still one rebuild while a single save builds at once, and once it
+// holds a removal: `rm -rf content/` and a checkout that deletes files begin with
+// one, and a lone deletion need not be seen at once — or
 // `maxWaitMs` after its first path (a steady stream still builds).
 // Paths that arrive during a rebuild are held and become the next batch — and
 // while the batch is young (under `maxWaitMs`), they also cancel the rebuild,
@@ -27,8 +29,8 @@ export interface WatchQueueOptions {
 }
 
 export interface WatchQueue {
-  /** Record a changed path; a path already waiting is not added twice. */
-  add(path: string): void;
+  /** Record a changed path (`removed`: it was deleted); a path already waiting is not added twice. */
+  add(path: string, removed?: boolean): void;
   /** Resolves once nothing is waiting or running. */
   idle(): Promise<void>;
   /** Cancel waiting batches; later paths are ignored. A run already going finishes. */
@@ -49,6 +51,8 @@ export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
   const maxWaitMs = options.maxWaitMs ?? defaults.maxWaitMs;
   const onError = options.onError ?? defaults.onError;
   let pending = new Set<string>();
+  /** Paths reported deleted, while they wait or run: their batch waits for a burst's quiet. */
+  const removals = new Set<string>();
   let quietTimer: NodeJS.Timeout | undefined;
   let maxTimer: NodeJS.Timeout | undefined;
   let running = false;
@@ -93,6 +97,7 @@ export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
         schedule();
         return;
       }
+      for (const path of batch) if (!pending.has(path)) removals.delete(path);
       if (due) flush();
       else settle();
     })();
@@ -109,14 +114,17 @@ export function createWatchQueue(options: WatchQueueOptions): WatchQueue {
     // The clock keeps running during a rebuild, so a batch that waited through
     // a long one is already due and runs straight after it.
     clearTimeout(quietTimer);
-    quietTimer = setTimeout(flush, pending.size > 1 ? burstQuietMs : quietMs);
+    const burst = pending.size > 1 || [...removals].some((path) => pending.has(path));
+    quietTimer = setTimeout(flush, burst ? burstQuietMs : quietMs);
     maxTimer ??= setTimeout(flush, maxWaitMs);
   }
 
   return {
-    add(path) {
+    add(path, removed = false) {
       if (closed) return;
       pending.add(path);
+      if (removed) removals.add(path);
+      else removals.delete(path);
       if (current && !current.controller.signal.aborted && Date.now() - current.started < maxWaitMs) current.controller.abort();
       schedule();
     },

@@ -10,7 +10,7 @@ export interface WatcherData {
   paths: string[];
 }
 
-export type WatcherMessage = { type: 'ready' } | { type: 'change'; path: string } | { type: 'error'; message: string };
+export type WatcherMessage = { type: 'ready' } | { type: 'change'; path: string; removed: boolean } | { type: 'error'; message: string };
 
 const { paths } = JSON.parse(process.argv[2] ?? '{"paths":[]}') as WatcherData;
 const post = (message: WatcherMessage) => process.send?.(message);
@@ -19,7 +19,7 @@ const post = (message: WatcherMessage) => process.send?.(message);
 const watcher = watch(paths, { ignoreInitial: true, atomic: false });
 const roots = new Set(paths);
 watcher.on('all', (event, path) => {
-  post({ type: 'change', path });
+  post({ type: 'change', path, removed: event === 'unlink' || event === 'unlinkDir' });
   // chokidar stops watching a path it was given once that is deleted or moved
   // away, and never notices it come back (rm -rf content/ then a restore would
   // go unseen until dev restarts). Asked again, it waits for the path through
@@ -44,7 +44,7 @@ setInterval(() => {
     if (was === undefined || now === undefined || now === was) continue;
     watcher.unwatch(path);
     watcher.add(path);
-    post({ type: 'change', path });
+    post({ type: 'change', path, removed: false });
   }
 }, 1000).unref();
 watcher.on('error', (error) => post({ type: 'error', message: (error as Error).message }));

@@ -13,7 +13,7 @@ export interface Watcher {
 }
 
 /** Watches `paths`; `onChange` is told each changed path as chokidar gives it (relative to the working directory). */
-export function startWatcher(paths: string[], on: { onChange: (path: string) => void; onError: (error: Error) => void }): Watcher {
+export function startWatcher(paths: string[], on: { onChange: (path: string, removed: boolean) => void; onError: (error: Error) => void }): Watcher {
   const data: WatcherData = { paths };
   const watcher = fork(fileURLToPath(new URL('./watcher-process.js', import.meta.url)), [JSON.stringify(data)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // Its rescans can give way to the rebuild a writer is waiting for, but not starve: at the
@@ -29,7 +29,7 @@ export function startWatcher(paths: string[], on: { onChange: (path: string) => 
   const ready = new Promise<void>((done, fail) => {
     watcher.on('message', (message: WatcherMessage) => {
       if (message.type === 'ready') done();
-      else if (message.type === 'change') on.onChange(message.path);
+      else if (message.type === 'change') on.onChange(message.path, message.removed);
       else on.onError(new Error(`watching files failed: ${message.message}`));
     });
     // Not once: a send to a watcher that a signal just ended fails too, and an unheard error would end dev.
