@@ -137,7 +137,7 @@ describe('story images', () => {
     });
     const built = await buildSite(dir);
     expect(built.messages).toEqual([
-      'content/chart.md:8:1  error  `map.svg` contains scripting (a script, event handler or javascript: link); an SVG opened on its own would run it on the site, so it cannot be published; export it again without scripts, or as a PNG  (media/svg-script)',
+      'content/chart.md:8:1  error  `map.svg` contains scripting (a javascript: address); an SVG opened on its own would run it on the site, so it cannot be published; export it again without scripts, or as a PNG  (media/svg-script)',
     ]);
     await writeFile(join(dir, 'content/map.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
     const fixed = await buildSite(dir);

@@ -45,8 +45,3 @@ function nearName(path: string): string | undefined {
   const wanted = basename(path);
   return closeMatch(wanted, names, { ignoreCase: true });
 }
-
-/** `&#106;` → `j`, so the scripting check cannot be dodged with character references. */
-export function decodeReferences(text: string): string {
-  return text.replace(/&#(x[0-9a-f]+|\d+);?/gi, (_, code: string) => String.fromCodePoint(Number(code[0] === 'x' || code[0] === 'X' ? `0${code}` : code) % 0x110000));
-}

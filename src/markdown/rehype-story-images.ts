@@ -14,7 +14,8 @@ import type { StoryImage } from '../content/read-story.js';
 import { slugFromText } from '../content/slug.js';
 import { fail, warn, type Place } from '../report/messages.js';
 import { fileSignature } from '../content/file-signature.js';
-import { decodeReferences, hashImage, readImage, readProblem } from './image-files.js';
+import { hashImage, readImage, readProblem } from './image-files.js';
+import { svgProblem } from './svg-scripting.js';
 import { isInside } from '../support/paths.js';
 import { safeDecode } from '../support/urls.js';
 import { eachElement } from './walk.js';
@@ -51,8 +52,6 @@ declare module 'vfile' {
 const FORMATS: Readonly<Record<string, string>> = { jpg: 'jpg', jpeg: 'jpg', png: 'png', gif: 'gif', webp: 'webp', avif: 'avif', svg: 'svg' };
 const FORMAT_NAMES: Readonly<Record<string, string>> = { jpg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', avif: 'AVIF', svg: 'SVG', heic: 'HEIC', heif: 'HEIF', tiff: 'TIFF', bmp: 'BMP', psd: 'Photoshop' };
 const SAVE_AS = 'save it as JPEG, PNG, WebP, AVIF, GIF or SVG';
-// An SVG opened on its own runs its scripts with the site's origin: refuse any that could.
-const SVG_SCRIPTING = /<script\b|<foreignObject\b|<!ENTITY|<[^>]*\son[a-z]+\s*=|javascript:/i;
 
 interface Found {
   output: string;
@@ -165,8 +164,14 @@ function createResolver(file: VFile) {
       fail(file, `\`${src}\` is a ${name} image, not what its .${ext} name says, and browsers and CDNs go by the name; ${fix}`, place, 'media/type');
       return undefined;
     }
-    if (type === 'svg' && SVG_SCRIPTING.test(decodeReferences(new TextDecoder().decode(bytes)))) {
-      fail(file, `\`${src}\` contains scripting (a script, event handler or javascript: link); an SVG opened on its own would run it on the site, so it cannot be published; export it again without scripts, or as a PNG`, place, 'media/svg-script');
+    // An SVG opened on its own runs its scripts with the site's origin: refuse any that could.
+    const problem = type === 'svg' ? svgProblem(new TextDecoder().decode(bytes)) : undefined;
+    if (problem?.kind === 'scripting') {
+      fail(file, `\`${src}\` contains scripting (${problem.what}); an SVG opened on its own would run it on the site, so it cannot be published; export it again without scripts, or as a PNG`, place, 'media/svg-script');
+      return undefined;
+    }
+    if (problem?.kind === 'malformed') {
+      fail(file, `\`${src}\` is not well-formed XML (${problem.reason}), so browsers show none of it; export it again from the drawing program, or as a PNG`, place, 'media/svg-invalid');
       return undefined;
     }
     if (!(size.width > 0 && size.height > 0)) {
