@@ -34,6 +34,7 @@ const claims: Array<[string, RegExp, () => number]> = [
   ['odd but valid sites, one test each', /(\d+) odd but valid sites/, () => (source('tests/sites-odd.test.ts').match(/^\s+it\(/gm) ?? []).length],
   ['XSS payloads', /(\d+) XSS payloads/, () => entries('tests/markdown.test.ts', 'hostile', /^\s+\['/)],
   ['mutation-XSS shapes', /(\d+) mutation-XSS shapes/, () => entries('tests/markdown.test.ts', 'mutations', /^\s+\['/)],
+  ['hostile SVG shapes', /svg-scripting\.test\.ts`, (\d+) hostile shapes/, () => entries('tests/svg-scripting.test.ts', 'hostile', /^\s+\['/)],
   ['kills in the crash test', /at (\d+) seeded random moments/, () => constant('tests/crash.test.ts', 'KILLS')],
   ['kinds of random edit', /sequences of (\d+) kinds of edit/, () => entries('tests/incremental-random.test.ts', 'choices', /^\s+\(\) =>/)],
   ['the quiet time of a burst in dev', /waits for (\d+) ms of quiet/, () => constant('src/dev/watch-queue.ts', 'burstQuietMs')],
