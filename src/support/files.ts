@@ -2,7 +2,7 @@
 // device) put where a file is expected would hold a plain read until something
 // wrote to it: a build that never ends, and in `dev` a main thread deaf to
 // Ctrl-C. So every file Broadsheet reads is opened as stories are
-// (content/read-story-file.ts): without waiting, and read only when it is a
+// (content/read-story-file.ts, through this module): without waiting, and read only when it is a
 // regular file; anything else is refused with what it is, in a writer's words.
 //
 // Synchronous: the files are small (settings, templates, images beside stories),
@@ -37,11 +37,14 @@ export class NotAFileError extends Error {
   }
 }
 
-/** The bytes of the regular file at `path` (links followed). Throws NotAFileError for anything else, and the system's error when it cannot be opened. */
-export function readRegularFile(path: string): Buffer {
+/**
+ * The bytes of the regular file at `path`. Throws NotAFileError for anything else, and the
+ * system's error when it cannot be opened. `flags` add to the open's (stories pass O_NOFOLLOW).
+ */
+export function readRegularFile(path: string, flags = 0): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | NO_WAIT);
+    fd = openSync(path, constants.O_RDONLY | NO_WAIT | flags);
   } catch (error) {
     // A socket cannot be opened at all (ENXIO): say what it is rather than the bare code.
     const stats = (error as NodeJS.ErrnoException).code === 'ENXIO' ? statOf(path) : undefined;
