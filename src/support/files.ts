@@ -1,9 +1,9 @@
 // Looking at and reading files without ever waiting on one. A named pipe (or a
 // device) put where a file is expected would hold a plain read until something
 // wrote to it: a build that never ends, and in `dev` a main thread deaf to
-// Ctrl-C. So every file Broadsheet reads is opened as stories are
-// (content/read-story-file.ts, through this module): without waiting, and read only when it is a
-// regular file; anything else is refused with what it is, in a writer's words.
+// Ctrl-C. So every file Broadsheet reads, stories included, is opened here: without
+// waiting, and read only when it is a regular file; anything else is refused with
+// what it is, in a writer's words.
 //
 // Synchronous: the files are small (settings, templates, images beside stories),
 // and the open, stat and read are each a few microseconds.
